@@ -1,0 +1,342 @@
+"""The paper record, its identity rules and how two records of one paper merge.
+
+Plain data and pure functions only: no I/O happens here, so importers, the
+store and (later) the web layer can all share these rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields, replace
+
+# Limits on one record. Real arXiv titles stay under 400 characters and
+# abstracts under 2,000; these bounds are generous but stop a corrupt file
+# from storing a 10 MB "title".
+MAX_TITLE = 2_000
+MAX_ABSTRACT = 100_000
+MAX_AUTHORS = 20_000
+MAX_AUTHOR_NAME = 500
+MAX_FIELD = 10_000
+
+# How much a source is trusted when two records disagree on a field.
+# arXiv's own metadata beats a saved web page; an unknown source ranks lowest.
+SOURCE_PRIORITY = {
+    "arxiv-snapshot": 3,
+    "arxiv-oai": 3,
+    "arxiv-api": 3,
+    "bibtex": 1,
+    "hf-page": 0,
+}
+
+_WS = re.compile(r"\s+")
+_NEW_ARXIV = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(v\d+)?(?![\w.])")
+_OLD_ARXIV = re.compile(r"(?<![\w.])([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?(?!\w)")
+_ARXIV_URL = re.compile(
+    r"(?:arxiv\.org|huggingface\.co/papers|hf\.co/papers)/(?:abs/|pdf/|html/)?"
+    r"([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"\b(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse runs of whitespace (line breaks included) to one space and trim."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """Fold a title for matching: case, accents, punctuation and spacing removed."""
+    folded = unicodedata.normalize("NFKD", title).casefold()
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def title_hash(title: str) -> str:
+    """A stable 16-hex-digit hash of the folded title."""
+    return hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
+
+
+def hash_id(title: str) -> str:
+    """The id of a paper with no arXiv id: ``t-`` and a hash of its folded title."""
+    return "t-" + title_hash(title)
+
+
+def is_hash_id(paper_id: str) -> bool:
+    return paper_id.startswith("t-")
+
+
+def parse_arxiv_id(text: str | None) -> tuple[str, int | None] | None:
+    """Find an arXiv id in ``text`` (bare id, ``arXiv:`` prefix or URL).
+
+    Returns ``(id_without_version, version_or_None)`` or None.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    m = _ARXIV_URL.search(text)
+    if m is None:
+        bare = re.sub(r"^arxiv:\s*", "", text, flags=re.IGNORECASE)
+        m = _NEW_ARXIV.fullmatch(bare) or _OLD_ARXIV.fullmatch(bare)
+    if m is None:
+        return None
+    version = int(m.group(2)[1:]) if m.group(2) else None
+    return m.group(1), version
+
+
+def normalize_doi(text: str | None) -> str:
+    """The bare DOI (``10.x/y``) in a DOI, ``doi:`` string or doi.org URL, case kept."""
+    if not text:
+        return ""
+    m = _DOI.search(text.strip())
+    return m.group(1).rstrip(".,;") if m else ""
+
+
+@dataclass(slots=True)
+class Version:
+    """One arXiv version: ``version`` is the number (1 for v1), ``created`` ISO UTC."""
+
+    version: int
+    created: str | None = None
+    size: str | None = None
+
+
+@dataclass(slots=True)
+class Paper:
+    """A research paper as paperscope stores it.
+
+    Dates are ISO 8601 in UTC: ``YYYY-MM-DD`` when only the day is known,
+    ``YYYY-MM-DDTHH:MM:SSZ`` when the time is. ``author_count`` is kept even
+    when only a count is known (Hugging Face pages show "4 authors").
+    """
+
+    id: str
+    title: str
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    author_count: int | None = None
+    published: str | None = None
+    updated: str | None = None
+    versions: list[Version] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    doi: str = ""
+    journal_ref: str = ""
+    comments: str = ""
+    license: str = ""
+    submitter: str = ""
+    links: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    # Community fields: the upvote count a source reported, the day the paper
+    # entered the daily feed, and who submitted it there.
+    upvotes: int = 0
+    feed_date: str | None = None
+    submitted_by: str = ""
+
+    @property
+    def arxiv_id(self) -> str | None:
+        return None if is_hash_id(self.id) else self.id
+
+    @property
+    def primary_category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+    def keys(self) -> list[str]:
+        """Identity keys used to find this paper again: arXiv id, DOI, title."""
+        keys = [] if is_hash_id(self.id) else ["arxiv:" + self.id]
+        if self.doi:
+            keys.append("doi:" + self.doi.lower())  # DOIs are case-insensitive
+        if self.title:
+            keys.append("title:" + title_hash(self.title))
+        return keys
+
+
+class InvalidPaper(ValueError):
+    """A record that cannot be stored; the message names the field and the problem."""
+
+
+def new_paper(
+    *,
+    title: str,
+    arxiv_id: str | None = None,
+    source: str,
+    **values,
+) -> Paper:
+    """Build a normalised :class:`Paper` from importer values.
+
+    Whitespace in the title and abstract is collapsed (LaTeX kept verbatim),
+    the id is the arXiv id without version when known, else a title hash.
+    Raises :class:`InvalidPaper` for records that cannot be stored.
+    """
+    title = normalize_space(title)
+    if not title:
+        raise InvalidPaper("the record has no title")
+    parsed = parse_arxiv_id(arxiv_id) if arxiv_id else None
+    if arxiv_id and parsed is None:
+        raise InvalidPaper(f"{arxiv_id[:80]!r} is not an arXiv id")
+    values["abstract"] = normalize_space(values.get("abstract"))
+    values["doi"] = normalize_doi(values.get("doi"))
+    for name in ("journal_ref", "comments", "license", "submitter", "submitted_by"):
+        values[name] = normalize_space(values.get(name))
+    authors = [normalize_space(a) for a in values.get("authors") or []]
+    values["authors"] = [a for a in authors if a]
+    values["categories"] = _unique(c.strip() for c in values.get("categories") or [] if c.strip())
+    paper = Paper(
+        id=parsed[0] if parsed else hash_id(title),
+        title=title,
+        sources=[source],
+        **values,
+    )
+    if paper.authors:
+        paper.author_count = max(len(paper.authors), paper.author_count or 0)
+    if paper.arxiv_id:
+        paper.links.setdefault("abs", f"https://arxiv.org/abs/{paper.id}")
+        paper.links.setdefault("pdf", f"https://arxiv.org/pdf/{paper.id}")
+    validate(paper)
+    return paper
+
+
+def validate(paper: Paper) -> None:
+    """Raise :class:`InvalidPaper` naming the first field that is out of bounds."""
+    if not paper.title:
+        raise InvalidPaper("the record has no title")
+    _check_len("title", paper.title, MAX_TITLE)
+    _check_len("abstract", paper.abstract, MAX_ABSTRACT)
+    if len(paper.authors) > MAX_AUTHORS:
+        raise InvalidPaper(f"{len(paper.authors):,} authors (limit {MAX_AUTHORS:,})")
+    for i, name in enumerate(paper.authors, 1):
+        _check_len(f"author {i}", name, MAX_AUTHOR_NAME)
+    for name in ("doi", "journal_ref", "comments", "license", "submitter", "submitted_by"):
+        _check_len(name, getattr(paper, name), MAX_FIELD)
+    if paper.author_count is not None and paper.author_count < 0:
+        raise InvalidPaper("author count is negative")
+    if paper.upvotes < 0:
+        raise InvalidPaper("upvotes are negative")
+    for name in ("published", "updated", "feed_date"):
+        value = getattr(paper, name)
+        if value is not None and not _ISO.fullmatch(value):
+            raise InvalidPaper(f"{name} {value[:40]!r} is not an ISO 8601 UTC date")
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
+
+
+def _check_len(name: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise InvalidPaper(f"{name} is {len(value):,} characters long (limit {limit:,})")
+
+
+def _unique(items) -> list:
+    seen: dict = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def priority(paper: Paper) -> int:
+    return max((SOURCE_PRIORITY.get(s, 2) for s in paper.sources), default=0)
+
+
+def merge(old: Paper, new: Paper) -> Paper:
+    """Combine two records of one paper, keeping the richest value of each field.
+
+    The rules, field by field:
+    - text fields: a non-empty value beats an empty one; when both are set the
+      more trusted source wins (arXiv over BibTeX over a saved web page), and
+      between equally trusted sources the longer value wins, then the old one;
+    - authors: the longer list wins; the author count is the largest known;
+    - published: the more trusted source, then the more precise value;
+      updated: the latest; versions: the union by number;
+    - categories: the more trusted source's order, then any others;
+    - links and sources: the union; upvotes: the highest reported;
+    - feed day and submitter: the first one set is kept.
+
+    The result's id is the arXiv id when either record has one. Merging a
+    record into itself, or merging the same record twice, changes nothing.
+    """
+    p_old, p_new = priority(old), priority(new)
+    newer_wins = p_new > p_old
+
+    def text(a: str, b: str) -> str:
+        if not a or not b:
+            return a or b
+        if p_new != p_old:
+            return b if newer_wins else a
+        return b if len(b) > len(a) else a
+
+    authors = old.authors
+    if len(new.authors) > len(old.authors) or (
+        new.authors and len(new.authors) == len(old.authors) and newer_wins
+    ):
+        authors = new.authors
+    counts = [c for c in (old.author_count, new.author_count, len(authors) or None) if c]
+    author_count = max(counts) if counts else None
+
+    if newer_wins:
+        categories = _unique([*new.categories, *old.categories])
+    else:
+        categories = _unique([*old.categories, *new.categories])
+
+    links = dict(new.links) if not newer_wins else {}
+    links.update(old.links)
+    if newer_wins:
+        links.update(new.links)
+
+    return replace(
+        old,
+        id=old.id if not is_hash_id(old.id) or is_hash_id(new.id) else new.id,
+        title=text(old.title, new.title),
+        abstract=text(old.abstract, new.abstract),
+        authors=list(authors),
+        author_count=author_count,
+        published=_merge_published(old.published, new.published, p_old, p_new),
+        updated=max(filter(None, (old.updated, new.updated)), default=None),
+        versions=_merge_versions(old.versions, new.versions),
+        categories=categories,
+        doi=text(old.doi, new.doi),
+        journal_ref=text(old.journal_ref, new.journal_ref),
+        comments=text(old.comments, new.comments),
+        license=text(old.license, new.license),
+        submitter=text(old.submitter, new.submitter),
+        links=dict(sorted(links.items())),
+        sources=sorted(set(old.sources) | set(new.sources)),
+        upvotes=max(old.upvotes, new.upvotes),
+        feed_date=old.feed_date or new.feed_date,
+        submitted_by=old.submitted_by or new.submitted_by,
+    )
+
+
+def _merge_published(a: str | None, b: str | None, pa: int, pb: int) -> str | None:
+    if not a or not b:
+        return a or b
+    if a[:10] == b[:10]:
+        return a if len(a) >= len(b) else b
+    return b if pb > pa else a
+
+
+def _merge_versions(a: list[Version], b: list[Version]) -> list[Version]:
+    by_number: dict[int, Version] = {v.version: v for v in a}
+    for v in b:
+        have = by_number.get(v.version)
+        if have is None:
+            by_number[v.version] = v
+        else:
+            by_number[v.version] = Version(
+                v.version, have.created or v.created, have.size or v.size
+            )
+    return [by_number[n] for n in sorted(by_number)]
+
+
+def canonical(paper: Paper) -> Paper:
+    """The record in its stored shape (sorted links and sources), for comparisons."""
+    return replace(
+        paper,
+        links=dict(sorted(paper.links.items())),
+        sources=sorted(set(paper.sources)),
+        versions=sorted(paper.versions, key=lambda v: v.version),
+    )
+
+
+PAPER_FIELDS = tuple(f.name for f in fields(Paper))

@@ -1,0 +1,408 @@
+"""The SQLite store: it alone opens the database, sets pragmas and runs migrations.
+
+Writes happen in explicit ``BEGIN IMMEDIATE`` transactions, one per batch, so
+an import killed at any moment leaves the database as it was after the last
+whole batch, and running the import again finishes it without duplicates
+(records are merged by identity keys, never blindly inserted).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import orjson
+
+from paperscope.models import Paper, Version, canonical, is_hash_id, merge
+
+BUSY_TIMEOUT_MS = 10_000
+_MAX_PARAMS = 30_000  # below SQLite's default limit of 32,766 bound parameters
+
+_COLUMNS = (
+    "id", "title", "abstract", "authors", "author_count", "published", "updated",
+    "versions", "categories", "primary_category", "doi", "journal_ref", "comments",
+    "license", "submitter", "links", "sources", "upvotes", "feed_date", "submitted_by",
+)  # fmt: skip
+_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM papers"
+_INSERT = (
+    f"INSERT INTO papers ({', '.join(_COLUMNS)}, created_at, modified_at) "
+    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+)
+_UPDATE = (
+    "UPDATE papers SET "
+    + ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
+    + ", modified_at = ? WHERE id = ?"
+)
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message says why."""
+
+
+def sqlite_path(url: str | Path) -> Path:
+    """Accept ``sqlite:///path``, ``sqlite:////abs/path`` or a plain file path."""
+    text = str(url)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") :]
+    elif "://" in text:
+        raise StoreError(f"{text!r} is not a SQLite URL or file path (PostgreSQL is not supported yet)")
+    return Path(text).expanduser()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) a SQLite database with paperscope's pragmas."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is safe from corruption in WAL mode; a power cut may lose the
+        # last committed batch, which re-running the import restores.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open as a SQLite database ({exc})") from None
+    return conn
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered SQL migrations shipped with the package, in order."""
+    folder = resources.files("paperscope.store") / "migrations" / "sqlite"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply migrations not yet applied; returns the names applied now."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    applied = []
+    for number, name, sql in migrations():
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            done = conn.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (number,)
+            ).fetchone()
+            if not done:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", (number, name, utcnow())
+                )
+                applied.append(name)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied
+
+
+def _statements(sql: str) -> Iterator[str]:
+    # Migrations hold plain DDL with no semicolons inside strings or triggers.
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    for statement in "\n".join(lines).split(";"):
+        if statement.strip():
+            yield statement
+
+
+@dataclass
+class BatchResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: BatchResult) -> BatchResult:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass
+class _Entry:
+    paper: Paper
+    db_id: str | None  # the id it has in the database now; None if new
+    original: Paper | None
+
+
+class SQLiteStore:
+    """Papers, their keys and bookkeeping in one SQLite file."""
+
+    def __init__(self, url: str | Path):
+        self.path = sqlite_path(url)
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a database file")
+        self.conn = connect(self.path)
+        try:
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path}: not a paperscope database ({exc})") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed whole or rolled back whole."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- writing papers -------------------------------------------------
+
+    def save_papers(self, papers: Iterable[Paper]) -> BatchResult:
+        """Merge a batch of records into the store; call inside :meth:`transaction`.
+
+        Each record is matched to a stored paper by its keys (arXiv id, DOI,
+        folded title). A record with a different arXiv id never matches. A
+        paper stored under a title hash takes its arXiv id once a record
+        brings one, and its old id stays reachable as an alias.
+        """
+        papers = list(papers)
+        result = BatchResult()
+        keymap = self._lookup_keys({k for p in papers for k in p.keys()})
+        entries: dict[str, _Entry] = {
+            p.id: _Entry(p, p.id, p) for p in self._load(set(keymap.values()))
+        }
+        renamed: dict[str, str] = {}  # old id -> new id, within this batch
+        folded: list[tuple[str, str]] = []  # (removed id, kept id)
+
+        for record in papers:
+            matches = self._matches(record, keymap, entries)
+            if not matches:
+                if record.id in entries:  # e.g. same title hash, no keys overlap
+                    matches = [record.id]
+                else:
+                    entries[record.id] = _Entry(canonical(record), None, None)
+                    for key in record.keys():
+                        keymap.setdefault(key, record.id)
+                    result.added += 1
+                    continue
+            primary = entries[matches[0]]
+            before = primary.paper
+            merged = merge(before, record)
+            for other_id in matches[1:]:
+                merged = merge(merged, entries[other_id].paper)
+                other = entries.pop(other_id)
+                if other.db_id is not None:
+                    folded.append((other.db_id, merged.id))
+                _repoint(keymap, other_id, merged.id)
+            if merged.id != before.id:
+                entries[merged.id] = entries.pop(before.id)
+                renamed[before.id] = merged.id
+                _repoint(keymap, before.id, merged.id)
+            primary.paper = merged
+            for key in record.keys():
+                keymap.setdefault(key, merged.id)
+            # Each record counts once: it added a paper (above), changed one
+            # (stored earlier or added earlier in this batch), or changed nothing.
+            if merged == before and len(matches) == 1:
+                result.unchanged += 1
+            else:
+                result.updated += 1
+        self._write(entries, folded)
+        return result
+
+    @staticmethod
+    def _matches(record: Paper, keymap: dict[str, str], entries: dict[str, _Entry]) -> list[str]:
+        found: list[str] = []
+        for key in record.keys():
+            pid = keymap.get(key)
+            if pid is None or pid in found or pid not in entries:
+                continue
+            # Two different arXiv ids are two papers, whatever their titles.
+            if not is_hash_id(pid) and not is_hash_id(record.id) and pid != record.id:
+                continue
+            found.append(pid)
+        # Prefer the paper that has an arXiv id; fold title-hash duplicates into it.
+        found.sort(key=is_hash_id)
+        arxiv = [pid for pid in found if not is_hash_id(pid)]
+        return [*arxiv[:1], *(pid for pid in found if is_hash_id(pid))]
+
+    def _write(self, entries: dict[str, _Entry], folded: list[tuple[str, str]]) -> None:
+        conn = self.conn
+        now = utcnow()
+        for removed, kept in folded:
+            conn.execute("UPDATE paper_keys SET paper_id = ? WHERE paper_id = ?", (kept, removed))
+            conn.execute("DELETE FROM papers WHERE id = ?", (removed,))
+            conn.execute("INSERT OR REPLACE INTO paper_keys VALUES (?, ?)", ("id:" + removed, kept))
+        new_rows, key_rows, author_rows, category_rows = [], [], [], []
+        for entry in entries.values():
+            paper = entry.paper
+            if entry.db_id is None:
+                new_rows.append((*_row(paper), now, now))
+                author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
+                category_rows.extend((paper.id, c) for c in paper.categories)
+                key_rows.extend((k, paper.id) for k in paper.keys())
+                continue
+            if entry.db_id != paper.id:
+                conn.execute("UPDATE papers SET id = ? WHERE id = ?", (paper.id, entry.db_id))
+                conn.execute(
+                    "INSERT OR REPLACE INTO paper_keys VALUES (?, ?)", ("id:" + entry.db_id, paper.id)
+                )
+            if paper == entry.original:
+                continue
+            conn.execute(_UPDATE, (*_row(paper)[1:], now, paper.id))
+            if paper.authors != entry.original.authors:
+                conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper.id,))
+                author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
+            if paper.categories != entry.original.categories:
+                conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper.id,))
+                category_rows.extend((paper.id, c) for c in paper.categories)
+            key_rows.extend((k, paper.id) for k in paper.keys())
+        conn.executemany(_INSERT, new_rows)
+        conn.executemany("INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", key_rows)
+        conn.executemany("INSERT INTO paper_authors VALUES (?, ?, ?)", author_rows)
+        conn.executemany("INSERT OR IGNORE INTO paper_categories VALUES (?, ?)", category_rows)
+
+    def _lookup_keys(self, keys: set[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        keys_list = list(keys)
+        for i in range(0, len(keys_list), _MAX_PARAMS):
+            chunk = keys_list[i : i + _MAX_PARAMS]
+            sql = f"SELECT key, paper_id FROM paper_keys WHERE key IN ({','.join('?' * len(chunk))})"
+            found.update(self.conn.execute(sql, chunk).fetchall())
+        return found
+
+    def _load(self, ids: set[str]) -> list[Paper]:
+        ids_list = list(ids)
+        papers = []
+        for i in range(0, len(ids_list), _MAX_PARAMS):
+            chunk = ids_list[i : i + _MAX_PARAMS]
+            sql = f"{_SELECT} WHERE id IN ({','.join('?' * len(chunk))})"
+            papers.extend(_paper(row) for row in self.conn.execute(sql, chunk))
+        return papers
+
+    # -- reading --------------------------------------------------------
+
+    def get(self, paper_id: str) -> Paper | None:
+        row = self.conn.execute(f"{_SELECT} WHERE id = ?", (paper_id,)).fetchone()
+        return _paper(row) if row else None
+
+    def find_key(self, key: str) -> str | None:
+        """The id of the paper known by ``key`` (``arxiv:``, ``doi:``, ``title:``, ``id:``)."""
+        row = self.conn.execute("SELECT paper_id FROM paper_keys WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def iter_papers(self, batch: int = 2_000) -> Iterator[Paper]:
+        """Every paper, in id order, read in batches so memory stays flat."""
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                f"{_SELECT} WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _paper(row)
+            last = rows[-1][0]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    # -- bookkeeping ----------------------------------------------------
+
+    def start_import(self, source: str, format_name: str) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO imports (source, format, started_at) VALUES (?, ?, ?)",
+                (source, format_name, utcnow()),
+            )
+            return cur.lastrowid
+
+    def finish_import(self, import_id: int, status: str, result: BatchResult, failed: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE imports SET finished_at = ?, status = ?, added = ?, updated = ?,"
+                " unchanged = ?, failed = ? WHERE id = ?",
+                (utcnow(), status, result.added, result.updated, result.unchanged, failed, import_id),
+            )
+
+    def harvest_state(self, name: str) -> dict | None:
+        """The saved state of a named harvest, or None if it never ran."""
+        self.conn.row_factory = sqlite3.Row
+        try:
+            row = self.conn.execute("SELECT * FROM harvest_state WHERE name = ?", (name,)).fetchone()
+        finally:
+            self.conn.row_factory = None
+        if row is None:
+            return None
+        state = dict(row)
+        state["params"] = orjson.loads(state["params"])
+        state["complete"] = bool(state["complete"])
+        return state
+
+    def save_harvest_state(
+        self,
+        name: str,
+        *,
+        params: dict,
+        resumption_token: str | None,
+        pages: int,
+        records: int,
+        last_datestamp: str | None,
+        complete: bool,
+    ) -> None:
+        """Record where a harvest stands; call inside the page's transaction."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO harvest_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, _dumps(params), resumption_token, pages, records, last_datestamp,
+             int(complete), utcnow()),
+        )  # fmt: skip
+
+    def dump(self) -> list[tuple]:
+        """Every stored paper row (timestamps excluded), for tests and checks."""
+        return self.conn.execute(f"{_SELECT} ORDER BY id").fetchall()
+
+
+def _repoint(keymap: dict[str, str], old: str, new: str) -> None:
+    for key, pid in keymap.items():
+        if pid == old:
+            keymap[key] = new
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _row(p: Paper) -> tuple:
+    return (
+        p.id, p.title, p.abstract, _dumps(p.authors), p.author_count, p.published,
+        p.updated, _dumps([[v.version, v.created, v.size] for v in p.versions]),
+        _dumps(p.categories), p.primary_category, p.doi, p.journal_ref, p.comments,
+        p.license, p.submitter, _dumps(p.links), _dumps(p.sources), p.upvotes,
+        p.feed_date, p.submitted_by,
+    )  # fmt: skip
+
+
+def _paper(row: tuple) -> Paper:
+    loads = orjson.loads
+    return Paper(
+        id=row[0], title=row[1], abstract=row[2], authors=loads(row[3]),
+        author_count=row[4], published=row[5], updated=row[6],
+        versions=[Version(*v) for v in loads(row[7])], categories=loads(row[8]),
+        doi=row[10], journal_ref=row[11], comments=row[12], license=row[13],
+        submitter=row[14], links=loads(row[15]), sources=loads(row[16]),
+        upvotes=row[17], feed_date=row[18], submitted_by=row[19],
+    )  # fmt: skip
