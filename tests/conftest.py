@@ -1,0 +1,36 @@
+"""Fixtures shared by the whole suite: where ../shared is, and fresh databases."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# ../shared sits beside the repository (CI clones it there); PAPERSCOPE_SHARED overrides.
+SHARED = Path(os.environ.get("PAPERSCOPE_SHARED", REPO.parent / "shared"))
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+ARXIV_SAMPLE = SHARED / "data" / "arxiv" / "arxiv-metadata-oai-snapshot.sample.jsonl"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"the shared data folder is missing: expected it at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A path for a fresh SQLite database file in this test's temporary folder."""
+    return tmp_path / "library.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    from paperscope.store import SQLiteStore
+
+    s = SQLiteStore(db_path)
+    yield s
+    s.close()
