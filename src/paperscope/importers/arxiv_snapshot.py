@@ -21,7 +21,7 @@ from paperscope.models import InvalidPaper, Version, new_paper
 NAME = "arxiv-json"
 SOURCE = "arxiv-snapshot"
 
-_KEYS = (b'"authors_parsed"', b'"update_date"', b'"journal-ref"')
+_KEYS = (b'"submitter"', b'"authors_parsed"', b'"update_date"', b'"journal-ref"')
 
 
 def detect(head: bytes) -> bool:

@@ -139,6 +139,24 @@ class CountingReader(io.RawIOBase):
         self.count += n or 0
         return n
 
+    def close(self) -> None:
+        try:
+            self.raw.close()
+        finally:
+            super().close()
+
+
+class _OwningGzip(gzip.GzipFile):
+    """A GzipFile that closes the stream it reads from (the stdlib one does not)."""
+
+    def close(self) -> None:
+        inner = self.fileobj
+        try:
+            super().close()
+        finally:
+            if inner is not None:
+                inner.close()
+
 
 def open_input(path: str) -> tuple[BinaryIO, CountingReader, int]:
     """Open ``path`` for streaming (transparently gunzipping ``.gz`` content).
@@ -151,7 +169,7 @@ def open_input(path: str) -> tuple[BinaryIO, CountingReader, int]:
     counter = CountingReader(raw)
     buffered: BinaryIO = io.BufferedReader(counter, buffer_size=1 << 20)
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        buffered = io.BufferedReader(gzip.GzipFile(fileobj=buffered), buffer_size=1 << 20)  # type: ignore[arg-type]
+        buffered = io.BufferedReader(_OwningGzip(fileobj=buffered), buffer_size=1 << 20)  # type: ignore[arg-type]
     return buffered, counter, size
 
 

@@ -321,6 +321,26 @@ class SQLiteStore:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
 
+    def stats(self, top: int = 15) -> dict:
+        """Counts of papers in all, by source, by year published and by category."""
+        q = self.conn.execute
+        return {
+            "papers": self.count(),
+            "by_source": dict(q(
+                "SELECT s.value, count(*) FROM papers, json_each(papers.sources) AS s"
+                " GROUP BY s.value ORDER BY count(*) DESC, s.value"
+            ).fetchall()),
+            "by_year": dict(q(
+                "SELECT coalesce(substr(published, 1, 4), 'unknown'), count(*) FROM papers"
+                " GROUP BY 1 ORDER BY 1"
+            ).fetchall()),
+            "by_category": dict(q(
+                "SELECT category, count(*) FROM paper_categories GROUP BY category"
+                " ORDER BY count(*) DESC, category LIMIT ?", (top,),
+            ).fetchall()),
+            "imports": q("SELECT count(*) FROM imports").fetchone()[0],
+        }  # fmt: skip
+
     # -- bookkeeping ----------------------------------------------------
 
     def start_import(self, source: str, format_name: str) -> int:

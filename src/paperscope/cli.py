@@ -1,0 +1,282 @@
+"""The ``paperscope`` command: parse arguments, call :class:`Library`, print.
+
+Every command takes ``--db`` (or ``$PAPERSCOPE_DB``); without either the
+library lives in ``~/.local/share/paperscope/paperscope.db``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from paperscope import __version__
+from paperscope.config import ENV_DB, Settings
+from paperscope.importers import FORMATS
+from paperscope.library import ImportReport, Library
+from paperscope.store import StoreError
+
+app = typer.Typer(
+    help="paperscope: a self-hosted research-paper discovery service.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+harvest_app = typer.Typer(help="Fetch new papers from the network (politely).", no_args_is_help=True)
+app.add_typer(harvest_app, name="harvest")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+SHOWN_PROBLEMS = 20
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar=ENV_DB,
+        help="Database: a SQLite file path or sqlite:/// URL "
+        "[default: ~/.local/share/paperscope/paperscope.db].",
+        show_default=False,
+    ),
+]
+
+
+def _open(db: str | None) -> Library:
+    settings = Settings.from_env(db)
+    try:
+        return Library(settings.database)
+    except StoreError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"paperscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """paperscope: keep, import, harvest and explore research papers."""
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database (or bring its schema up to date) and print where it is."""
+    with _open(db) as lib:
+        out.print(f"library ready at {lib.store.path} ({lib.store.count():,} papers)")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Files to import (.gz is read as is).")],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help=f"Force a format instead of detecting it: {', '.join(FORMATS)}."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Fail on the first bad record and import nothing from that file.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Records written per transaction.")
+    ] = 2_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import papers from files: Hugging Face page text, the arXiv JSON snapshot,
+    OAI-PMH XML, arXiv API Atom, BibTeX or paperscope JSON lines.
+
+    Importing is idempotent: a file imported twice changes nothing, and a paper
+    seen in several files becomes one record. Bad records are skipped, counted
+    and reported with their line; the exit status is 1 if anything failed.
+    """
+    if format is not None and format not in FORMATS:
+        err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    failed = False
+    with _open(db) as lib:
+        for path in files:
+            report = _import_one(lib, path, format, strict, batch_size, quiet)
+            failed |= not report.ok
+            _print_report(report)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _import_one(
+    lib: Library, path: Path, format: str | None, strict: bool, batch_size: int, quiet: bool
+) -> ImportReport:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task(f"importing {path.name}", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total or None)
+
+        try:
+            return lib.import_file(
+                path, format=format, strict=strict, batch_size=batch_size, progress=tick
+            )
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print(
+                f"\ninterrupted: {path} is partly imported (whole batches only). "
+                "Run the same command again to finish; records already stored are recognised."
+            )
+            raise typer.Exit(130) from None
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.error and report.format is None:
+        err.print(f"{report.source}: error: {report.error}")
+        return
+    for problem in report.problems[:SHOWN_PROBLEMS]:
+        where = f":{problem.line}" if problem.line and problem.unit == "line" else ""
+        what = f"{problem.unit} {problem.line}: " if problem.line and not where else ""
+        err.print(f"{report.source}{where}: {what}{problem.message}")
+    hidden = report.failed - min(len(report.problems), SHOWN_PROBLEMS)
+    if hidden > 0:
+        err.print(f"{report.source}: ... and {hidden:,} more bad records")
+    if report.error:
+        err.print(f"{report.source}: error: {report.error}")
+    summary = (
+        f"{report.source} ({report.format}): {report.added:,} added, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged, {report.failed:,} failed"
+    )
+    (err if not report.ok else out).print(summary)
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl or bibtex.")] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """Export every paper (JSON lines by default; import gives them back unchanged).
+
+    With --output the file is written to a temporary name and renamed when
+    complete, so a reader never sees half an export.
+    """
+    if format not in ("jsonl", "bibtex"):
+        err.print(f"error: cannot export as {format!r}; choose jsonl or bibtex")
+        raise typer.Exit(2)
+    with _open(db) as lib:
+        if output is None:
+            count = lib.export(sys.stdout.buffer, format)
+            sys.stdout.flush()
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    count = lib.export(f, format)
+                os.replace(tmp, output)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+    err.print(f"exported {count:,} papers" + (f" to {output}" if output else ""))
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Count papers in all, by source, by year published and by category."""
+    with _open(db) as lib:
+        s = lib.stats()
+    if as_json:
+        out.print_json(orjson.dumps(s.__dict__).decode())
+        return
+    out.print(f"{s.papers:,} papers from {s.imports:,} imports")
+    for title, counts in (
+        ("source", s.by_source),
+        ("year", s.by_year),
+        ("category (top 15)", s.by_category),
+    ):
+        table = Table(title=f"by {title}", title_justify="left")
+        table.add_column(title.split()[0])
+        table.add_column("papers", justify="right")
+        for key, n in counts.items():
+            table.add_row(key, f"{n:,}")
+        out.print(table)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="An id, arXiv id or URL, DOI, or exact title.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the stored record as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show one paper."""
+    from paperscope.importers.jsonl import to_dict
+
+    with _open(db) as lib:
+        paper = lib.get(ref)
+    if paper is None:
+        err.print(f"no paper matches {ref!r}")
+        raise typer.Exit(1)
+    if as_json:
+        out.print_json(orjson.dumps(to_dict(paper)).decode())
+        return
+    out.print(f"[bold]{paper.title}[/bold]", markup=True)
+    authors = ", ".join(paper.authors) or (
+        f"{paper.author_count} authors" if paper.author_count else "authors unknown"
+    )
+    out.print(authors)
+    facts = [
+        ("id", paper.id),
+        ("published", paper.published),
+        ("updated", paper.updated),
+        ("versions", ", ".join(f"v{v.version}" for v in paper.versions)),
+        ("categories", " ".join(paper.categories)),
+        ("doi", paper.doi),
+        ("journal", paper.journal_ref),
+        ("upvotes", str(paper.upvotes) if paper.upvotes else ""),
+        ("in feed", paper.feed_date),
+        ("sources", ", ".join(paper.sources)),
+        *sorted(paper.links.items()),
+    ]
+    for name, value in facts:
+        if value:
+            out.print(f"{name:>10}: {value}")
+    if paper.abstract:
+        out.print()
+        out.print(paper.abstract)
+
+
+def main() -> None:
+    app()

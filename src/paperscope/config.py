@@ -1,0 +1,36 @@
+"""Settings, read in one place from the environment (and overridden by CLI options)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DB = "PAPERSCOPE_DB"
+
+
+def default_database() -> str:
+    """``$PAPERSCOPE_DB``, else ``$XDG_DATA_HOME/paperscope/paperscope.db``
+    (``~/.local/share/paperscope/paperscope.db`` when XDG_DATA_HOME is unset)."""
+    if os.environ.get(ENV_DB):
+        return os.environ[ENV_DB]
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return str(Path(base) / "paperscope" / "paperscope.db")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about a paperscope instance."""
+
+    database: str
+    # Politeness towards arXiv: seconds between requests (arXiv asks for 3).
+    harvest_delay: float = 3.0
+    harvest_url: str = "https://oaipmh.arxiv.org/oai"
+
+    @classmethod
+    def from_env(cls, database: str | None = None) -> Settings:
+        return cls(
+            database=database or default_database(),
+            harvest_delay=float(os.environ.get("PAPERSCOPE_HARVEST_DELAY", 3.0)),
+            harvest_url=os.environ.get("PAPERSCOPE_HARVEST_URL", "https://oaipmh.arxiv.org/oai"),
+        )

@@ -1,0 +1,269 @@
+"""The core object: ``Library(url)`` imports, looks up, exports and counts papers.
+
+The CLI, and later the web service and the digest job, are thin shells over
+this class; none of them reads files or writes SQL on its own.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from paperscope import importers
+from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
+from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
+from paperscope.store import BatchResult, SQLiteStore
+
+MAX_PROBLEMS = 1_000  # problems kept for the report; all of them are counted
+Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+
+
+@dataclass
+class Problem:
+    """A record that could not be imported: where it is and what was wrong."""
+
+    line: int | None
+    message: str
+    unit: str = "line"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ImportReport:
+    """What one import did. ``error`` is set when the file as a whole failed."""
+
+    source: str
+    format: str | None = None
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    error: str | None = None
+    status: str = "running"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.failed == 0
+
+    def count(self, result: BatchResult) -> None:
+        self.added += result.added
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+
+
+@dataclass
+class Stats:
+    papers: int
+    by_source: dict[str, int]
+    by_year: dict[str, int]
+    by_category: dict[str, int]
+    imports: int
+
+
+class _StrictFailure(Exception):
+    pass
+
+
+class Library:
+    """A paperscope library stored in one database (a SQLite path or URL)."""
+
+    def __init__(self, url: str | Path):
+        self.url = str(url)
+        self.store = SQLiteStore(url)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- importing ------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        strict: bool = False,
+        batch_size: int = 2_000,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import one file, detecting its format unless ``format`` names one.
+
+        Never raises for bad input: the report says what failed and where.
+        Records are written in batches of ``batch_size``, each one
+        transaction; with ``strict`` the whole file is one transaction and
+        the first bad record rolls everything back.
+        """
+        report = ImportReport(source=str(path))
+        try:
+            stream, counter, size = open_input(str(path))
+        except OSError as exc:
+            report.error = exc.strerror or str(exc)
+            report.status = "failed"
+            return report
+        with stream:
+            try:
+                head = _peek(stream)
+                if format:
+                    module = importers.get(format)
+                    check_head(head)
+                else:
+                    module = importers.detect(head)
+            except (FormatError, ValueError) as exc:
+                report.error = str(exc)
+                report.status = "failed"
+                return report
+            except (OSError, EOFError) as exc:  # e.g. a corrupt gzip stream
+                report.error = f"cannot read the file ({exc})"
+                report.status = "failed"
+                return report
+            report.format = module.NAME
+
+            def tick() -> None:
+                if progress:
+                    progress(counter.count, size)
+
+            self.import_items(
+                module.parse(stream), report, strict=strict, batch_size=batch_size, tick=tick
+            )
+        return report
+
+    def import_items(
+        self,
+        items: Iterable[Item],
+        report: ImportReport,
+        *,
+        strict: bool = False,
+        batch_size: int = 2_000,
+        tick: Callable[[], None] | None = None,
+    ) -> ImportReport:
+        """Store parsed items, counting and reporting the bad ones (see import_file)."""
+        store = self.store
+        log_id = store.start_import(report.source, report.format or "?")
+        batch: list[Paper] = []
+        total = BatchResult()
+
+        def flush() -> None:
+            if not batch:
+                return
+            if strict:  # already inside the one transaction
+                total.__iadd__(store.save_papers(batch))
+            else:
+                with store.transaction():
+                    total.__iadd__(store.save_papers(batch))
+            batch.clear()
+            if tick:
+                tick()
+
+        try:
+            if strict:
+                store.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for item in items:
+                    if item.error is not None:
+                        report.failed += 1
+                        problem = Problem(item.line, item.error, item.unit)
+                        if strict:
+                            raise _StrictFailure(str(problem))
+                        if len(report.problems) < MAX_PROBLEMS:
+                            report.problems.append(problem)
+                        continue
+                    batch.append(item.paper)
+                    if len(batch) >= batch_size:
+                        flush()
+                flush()
+            except FormatError as exc:
+                if strict:
+                    raise _StrictFailure(str(exc)) from None
+                flush()  # the records read before the broken part are good
+                report.error = str(exc)
+            except (OSError, EOFError) as exc:
+                if strict:
+                    raise _StrictFailure(f"cannot read the file ({exc})") from None
+                flush()
+                report.error = f"cannot read the file ({exc})"
+            if strict:
+                store.conn.execute("COMMIT")
+        except _StrictFailure as exc:
+            store.conn.execute("ROLLBACK")
+            total = BatchResult()
+            report.error = f"{exc} (--strict: nothing was imported)"
+        except BaseException:
+            if store.conn.in_transaction:
+                store.conn.execute("ROLLBACK")
+            report.count(total)
+            report.status = "interrupted"
+            store.finish_import(log_id, report.status, total, report.failed)
+            raise
+        report.count(total)
+        report.status = "failed" if report.error else "done"
+        store.finish_import(log_id, report.status, total, report.failed)
+        return report
+
+    # -- reading --------------------------------------------------------
+
+    def resolve(self, ref: str) -> str | None:
+        """The id of the paper ``ref`` names: an id, an old id, an arXiv id or
+        URL (with or without version), a DOI or doi.org URL, or an exact title
+        (case, accents and punctuation folded)."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        if self.store.get(ref) is not None:
+            return ref
+        keys = ["id:" + ref]
+        arxiv = parse_arxiv_id(ref)
+        if arxiv:
+            keys.insert(0, "arxiv:" + arxiv[0])
+        doi = normalize_doi(ref)
+        if doi:
+            keys.append("doi:" + doi.lower())
+        keys.append("title:" + title_hash(ref))
+        for key in keys:
+            found = self.store.find_key(key)
+            if found:
+                return found
+        return None
+
+    def get(self, ref: str) -> Paper | None:
+        """The paper ``ref`` names (see :meth:`resolve`), or None."""
+        paper_id = self.resolve(ref)
+        return self.store.get(paper_id) if paper_id else None
+
+    def papers(self) -> Iterator[Paper]:
+        return self.store.iter_papers()
+
+    def export(self, out: BinaryIO, format: str = "jsonl") -> int:
+        """Write every paper to ``out`` in ``format`` (jsonl or bibtex)."""
+        if format == "jsonl":
+            from paperscope.importers import jsonl
+
+            return jsonl.write(self.papers(), out)
+        if format == "bibtex":
+            from paperscope.importers import bibtex
+
+            text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+            try:
+                return bibtex.write(self.papers(), text)
+            finally:
+                text.flush()
+                text.detach()
+        raise ValueError(f"cannot export as {format!r}; choose jsonl or bibtex")
+
+    def stats(self, top: int = 15) -> Stats:
+        return Stats(**self.store.stats(top))
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    head = stream.peek(HEAD_BYTES)[:HEAD_BYTES]  # type: ignore[attr-defined]
+    return head

@@ -1,0 +1,122 @@
+"""The command line, run in process through Typer's runner on real databases."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from paperscope.cli import app
+from tests.conftest import ARXIV_SAMPLE, REPO
+
+
+@pytest.fixture
+def run(db_path, monkeypatch):
+    monkeypatch.setenv("PAPERSCOPE_DB", str(db_path))
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, result.output + str(result.exception or "")
+        return result
+
+    return invoke
+
+
+def test_init_creates_the_database(run, db_path):
+    result = run("init")
+    assert db_path.exists() and "0 papers" in result.output
+
+
+def test_db_option_beats_the_environment(run, tmp_path):
+    other = tmp_path / "other.db"
+    run("import", "--db", str(other), str(ARXIV_SAMPLE))
+    assert "200 papers" in run("init", "--db", str(other)).output
+    assert "0 papers" in run("init").output
+
+
+def test_import_reports_counts_and_is_idempotent(run):
+    first = run("import", str(ARXIV_SAMPLE))
+    assert "200 added, 0 updated, 0 unchanged, 0 failed" in first.output
+    second = run("import", str(ARXIV_SAMPLE))
+    assert "0 added, 0 updated, 200 unchanged" in second.output
+
+
+def test_import_of_bad_records_names_file_and_line_and_exits_1(run, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    lines = ARXIV_SAMPLE.read_text(encoding="utf-8").splitlines()[:3]
+    lines.insert(1, '{"id": "0704.9999", "title": ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("import", str(path), code=1)
+    assert f"{path}:2: not valid JSON: the record is truncated" in result.output
+    assert "3 added" in result.output and "1 failed" in result.output
+
+
+def test_import_of_an_empty_file_is_a_clear_error(run, tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = run("import", str(path), code=1)
+    assert f"{path}: error: the file is empty" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_format_is_a_usage_error(run):
+    assert "unknown format 'xml'" in run("import", "-f", "xml", str(ARXIV_SAMPLE), code=2).output
+
+
+def test_show_stats_and_export(run, tmp_path):
+    run("import", str(ARXIV_SAMPLE))
+    shown = run("show", "https://arxiv.org/abs/0704.0001v2")
+    assert "Calculation of prompt diphoton production" in shown.output
+    assert "10.1103/PhysRevD.76.013009" in shown.output
+    as_json = json.loads(run("show", "--json", "0704.0001").output)
+    assert as_json["id"] == "0704.0001" and len(as_json["authors"]) == 4
+    assert "no paper matches" in run("show", "9999.99999", code=1).output
+
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["papers"] == 200 and stats["by_source"] == {"arxiv-snapshot": 200}
+    assert "200 papers" in run("stats").output
+
+    out = tmp_path / "out" / "all.jsonl"
+    run("export", "-o", str(out))
+    assert len(out.read_text().splitlines()) == 200
+    assert not list(out.parent.glob(".all.jsonl.*"))  # no temporary file left behind
+
+
+def test_a_database_path_that_is_a_directory_is_refused(run, tmp_path):
+    result = run("init", "--db", str(tmp_path), code=2)
+    assert "is a directory" in result.output
+
+
+def test_every_command_and_option_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name, command in _commands(app):
+        assert f"paperscope {name}" in readme, f"README does not mention `paperscope {name}`"
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in readme, f"README does not mention {opt} of `paperscope {name}`"
+
+
+def test_every_command_has_help(run):
+    for name, _ in _commands(app):
+        result = run(*name.split(), "--help")
+        assert re.search(r"Usage: .*" + name.split()[-1], result.output)
+
+
+def _commands(typer_app):
+    import typer.main
+
+    group = typer.main.get_command(typer_app)
+
+    def walk(cmd, prefix):
+        for name, sub in getattr(cmd, "commands", {}).items():
+            full = f"{prefix} {name}".strip()
+            if getattr(sub, "commands", None):
+                yield from walk(sub, full)
+            else:
+                yield full, sub
+
+    return list(walk(group, ""))

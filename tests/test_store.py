@@ -1,0 +1,147 @@
+"""The SQLite store on real database files: schema, merging by keys, aliases."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from paperscope.models import Version, hash_id, new_paper
+from paperscope.store import SQLiteStore
+from paperscope.store.sqlite import migrations
+
+
+def save(store, *papers):
+    with store.transaction():
+        return store.save_papers(list(papers))
+
+
+def test_new_database_uses_wal_foreign_keys_and_records_migrations(db_path):
+    store = SQLiteStore(db_path)
+    conn = store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    applied = [r[0] for r in conn.execute("SELECT version FROM schema_migrations")]
+    assert applied == [number for number, _, _ in migrations()]
+    store.close()
+    # Opening again applies nothing twice.
+    SQLiteStore(db_path).close()
+
+
+def test_a_file_that_is_not_sqlite_gives_a_clear_error(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not a database\n" * 100)
+    try:
+        SQLiteStore(bogus)
+    except Exception as exc:  # noqa: BLE001 - the type and message are what we check
+        assert type(exc).__name__ == "StoreError"
+        assert "notes.db" in str(exc)
+    else:
+        raise AssertionError("opening a text file as a database should fail")
+
+
+def test_saving_twice_changes_nothing(store):
+    p = new_paper(title="Graph Attention Networks", arxiv_id="1710.10903", source="arxiv-snapshot",
+                  authors=["Petar Veličković"], categories=["stat.ML", "cs.LG"])  # fmt: skip
+    assert save(store, p).added == 1
+    before = store.dump()
+    modified = store.conn.execute("SELECT modified_at FROM papers").fetchone()
+    result = save(store, p)
+    assert (result.added, result.updated, result.unchanged) == (0, 0, 1)
+    assert store.dump() == before
+    assert store.conn.execute("SELECT modified_at FROM papers").fetchone() == modified
+
+
+def test_a_page_record_is_rekeyed_when_its_arxiv_id_arrives(store):
+    page = new_paper(title="Graph attention networks", source="hf-page", upvotes=7)
+    save(store, page)
+    old_id = hash_id("Graph attention networks")
+    assert store.get(old_id) is not None
+    arxiv = new_paper(title="Graph Attention Networks", arxiv_id="1710.10903v3",
+                      source="arxiv-snapshot", authors=["Petar Veličković", "Guillem Cucurull"],
+                      categories=["stat.ML"])  # fmt: skip
+    result = save(store, arxiv)
+    assert (result.added, result.updated) == (0, 1)
+    assert store.count() == 1
+    merged = store.get("1710.10903")
+    assert merged.upvotes == 7 and merged.authors[0] == "Petar Veličković"
+    assert store.get(old_id) is None
+    assert store.find_key("id:" + old_id) == "1710.10903"  # old links keep working
+    rows = store.conn.execute("SELECT paper_id FROM paper_authors").fetchall()
+    assert rows == [("1710.10903",), ("1710.10903",)]
+
+
+def test_versions_update_one_record(store):
+    v1 = new_paper(title="T", arxiv_id="2401.00001v1", source="arxiv-oai",
+                   versions=[Version(1, "2024-01-01T00:00:00Z")], published="2024-01-01T00:00:00Z")  # fmt: skip
+    v2 = new_paper(title="T (revised)", arxiv_id="2401.00001v2", source="arxiv-oai",
+                   versions=[Version(2, "2024-02-01T00:00:00Z")], updated="2024-02-01T00:00:00Z")  # fmt: skip
+    save(store, v1)
+    save(store, v2)
+    paper = store.get("2401.00001")
+    assert store.count() == 1
+    assert [v.version for v in paper.versions] == [1, 2]
+    assert paper.published == "2024-01-01T00:00:00Z" and paper.updated == "2024-02-01T00:00:00Z"
+
+
+def test_two_arxiv_papers_with_one_title_stay_two(store):
+    a = new_paper(title="Erratum", arxiv_id="2401.00001", source="arxiv-oai")
+    b = new_paper(title="Erratum", arxiv_id="2401.00002", source="arxiv-oai")
+    save(store, a, b)
+    assert store.count() == 2
+
+
+def test_duplicates_inside_one_batch_become_one_paper(store):
+    page = new_paper(title="A Survey of Mamba", source="hf-page", author_count=5)
+    arxiv = new_paper(title="A Survey of Mamba", arxiv_id="2408.01129", source="arxiv-oai")
+    again = new_paper(title="a survey of mamba", source="hf-page", upvotes=3)
+    result = save(store, page, arxiv, again)
+    assert store.count() == 1
+    assert (result.added, result.updated, result.unchanged) == (1, 2, 0)
+    paper = store.get("2408.01129")
+    assert paper.author_count == 5 and paper.upvotes == 3
+
+
+def test_doi_links_a_bibtex_record_to_its_arxiv_paper_and_folds_duplicates(store):
+    bib = new_paper(title="Deep Residual Learning", source="bibtex", doi="10.1109/CVPR.2016.90")
+    save(store, bib)
+    arxiv = new_paper(title="Deep Residual Learning for Image Recognition", arxiv_id="1512.03385",
+                      doi="10.1109/cvpr.2016.90", source="arxiv-snapshot")  # fmt: skip
+    save(store, arxiv)
+    assert store.count() == 1
+    assert store.get("1512.03385").sources == ["arxiv-snapshot", "bibtex"]
+
+
+def test_rollback_leaves_nothing(store):
+    p = new_paper(title="Rolled back", source="hf-page")
+    try:
+        with store.transaction():
+            store.save_papers([p])
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert store.count() == 0
+    assert store.conn.execute("SELECT count(*) FROM paper_keys").fetchone()[0] == 0
+
+
+def test_foreign_keys_hold_after_merges(store):
+    save(store, new_paper(title="Some Title", source="hf-page"))
+    save(store, new_paper(title="Some title", arxiv_id="2401.11111", source="arxiv-api",
+                          authors=["A B"], categories=["cs.LG"]))  # fmt: skip
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_concurrent_writer_waits_instead_of_failing(db_path):
+    a = SQLiteStore(db_path)
+    b = SQLiteStore(db_path)
+    with a.transaction():
+        a.save_papers([new_paper(title="First", source="hf-page")])
+    # A second connection sees committed data and can write after the first.
+    with b.transaction():
+        b.save_papers([new_paper(title="Second", source="hf-page")])
+    assert a.count() == 2
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("SELECT count(*) FROM papers").fetchone()[0] == 2
+    raw.close()
+    a.close()
+    b.close()
