@@ -31,7 +31,9 @@ def test_arxiv_sample_imports_with_authors_categories_versions_and_dois(lib, sha
         assert paper is not None, record["id"]
         assert len(paper.authors) == len(record["authors_parsed"])
         assert paper.categories == record["categories"].split()
-        assert [f"v{v.version}" for v in paper.versions] == [v["version"] for v in record["versions"]]
+        assert [f"v{v.version}" for v in paper.versions] == [
+            v["version"] for v in record["versions"]
+        ]
         assert paper.doi == (record["doi"] or "").split(" ")[0]
         assert paper.journal_ref == " ".join((record["journal-ref"] or "").split())
         assert paper.published.startswith(("2007-", "2006-"))

@@ -37,7 +37,9 @@ def test_parse_arxiv_id(text, expected):
 
 
 def test_doi_normalisation_keeps_case_and_strips_prefixes():
-    assert normalize_doi("https://doi.org/10.1103/PhysRevD.76.013009") == "10.1103/PhysRevD.76.013009"
+    assert (
+        normalize_doi("https://doi.org/10.1103/PhysRevD.76.013009") == "10.1103/PhysRevD.76.013009"
+    )
     assert normalize_doi("doi:10.1000/xyz.") == "10.1000/xyz"
     assert normalize_doi("no doi here") == ""
 
@@ -122,7 +124,9 @@ def test_merge_keeps_the_richest_value_of_each_field():
 def test_merge_is_idempotent_and_order_of_same_source_does_not_lose_data():
     a = _arxiv()
     assert merge(a, a) == a
-    once = merge(a, _arxiv(versions=[Version(2, "2017-12-06T03:30:32Z")], updated="2017-12-06T03:30:32Z"))
+    once = merge(
+        a, _arxiv(versions=[Version(2, "2017-12-06T03:30:32Z")], updated="2017-12-06T03:30:32Z")
+    )
     assert [v.version for v in once.versions] == [1, 2]
     assert once.updated == "2017-12-06T03:30:32Z"
     assert once.published == "2017-06-12T17:57:34Z"
@@ -138,7 +142,10 @@ def test_merge_prefers_the_trusted_date_when_days_disagree():
 def test_merge_of_two_pages_takes_the_date_the_first_lacked():
     undated = new_paper(title="Cyclical Curriculum Learning", source="hf-page", abstract="Text.")
     dated = new_paper(
-        title="Cyclical Curriculum Learning", source="hf-page", published="2022-02-11", author_count=3
+        title="Cyclical Curriculum Learning",
+        source="hf-page",
+        published="2022-02-11",
+        author_count=3,
     )
     merged = merge(undated, dated)
     assert merged.published == "2022-02-11"

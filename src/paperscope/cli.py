@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeRemainingColumn,
@@ -38,7 +37,9 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-harvest_app = typer.Typer(help="Fetch new papers from the network (politely).", no_args_is_help=True)
+harvest_app = typer.Typer(
+    help="Fetch new papers from the network (politely).", no_args_is_help=True
+)
 app.add_typer(harvest_app, name="harvest")
 
 out = Console(highlight=False, soft_wrap=True)
@@ -238,7 +239,9 @@ def stats(
 @app.command()
 def show(
     ref: Annotated[str, typer.Argument(help="An id, arXiv id or URL, DOI, or exact title.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the stored record as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stored record as JSON.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Show one paper."""

@@ -70,6 +70,62 @@ class _StrictFailure(Exception):
     pass
 
 
+class _Sink:
+    """Where import batches go; ``total`` counts only what has been committed."""
+
+    def __init__(self, store: SQLiteStore, tick: Callable[[], None] | None):
+        self.store = store
+        self.tick = tick or (lambda: None)
+        self.total = BatchResult()
+
+    def add(self, batch: list[Paper]) -> None: ...
+    def finish(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class _StrictSink(_Sink):
+    """All batches in one transaction: committed at the end or not at all."""
+
+    def __init__(self, store: SQLiteStore, tick: Callable[[], None] | None):
+        super().__init__(store, tick)
+        self.pending = BatchResult()
+        store.conn.execute("BEGIN IMMEDIATE")
+
+    def add(self, batch: list[Paper]) -> None:
+        if batch:
+            self.pending += self.store.save_papers(batch)
+            self.tick()
+
+    def finish(self) -> None:
+        self.store.conn.execute("COMMIT")
+        self.total = self.pending
+
+    def abort(self) -> None:
+        if self.store.conn.in_transaction:
+            self.store.conn.execute("ROLLBACK")
+
+
+class _BatchSink(_Sink):
+    """One transaction per batch: an interruption loses at most the batch in hand.
+
+    (A writer thread overlapping parsing with SQLite was measured and gave
+    nothing: the work is GIL-bound. See bench/README.md.)
+    """
+
+    def add(self, batch: list[Paper]) -> None:
+        if batch:
+            with self.store.transaction():
+                result = self.store.save_papers(batch)
+            self.total += result
+            self.tick()
+
+    def finish(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass  # store.transaction() has already rolled back the batch in hand
+
+
 class Library:
     """A paperscope library stored in one database (a SQLite path or URL)."""
 
@@ -150,24 +206,9 @@ class Library:
         """Store parsed items, counting and reporting the bad ones (see import_file)."""
         store = self.store
         log_id = store.start_import(report.source, report.format or "?")
+        sink: _Sink = _StrictSink(store, tick) if strict else _BatchSink(store, tick)
         batch: list[Paper] = []
-        total = BatchResult()
-
-        def flush() -> None:
-            if not batch:
-                return
-            if strict:  # already inside the one transaction
-                total.__iadd__(store.save_papers(batch))
-            else:
-                with store.transaction():
-                    total.__iadd__(store.save_papers(batch))
-            batch.clear()
-            if tick:
-                tick()
-
         try:
-            if strict:
-                store.conn.execute("BEGIN IMMEDIATE")
             try:
                 for item in items:
                     if item.error is not None:
@@ -180,34 +221,30 @@ class Library:
                         continue
                     batch.append(item.paper)
                     if len(batch) >= batch_size:
-                        flush()
-                flush()
-            except FormatError as exc:
+                        sink.add(batch)
+                        batch = []
+            except (FormatError, OSError, EOFError) as exc:
+                if isinstance(exc, FormatError):
+                    message = str(exc)
+                else:
+                    message = f"cannot read the file ({exc})"
                 if strict:
-                    raise _StrictFailure(str(exc)) from None
-                flush()  # the records read before the broken part are good
-                report.error = str(exc)
-            except (OSError, EOFError) as exc:
-                if strict:
-                    raise _StrictFailure(f"cannot read the file ({exc})") from None
-                flush()
-                report.error = f"cannot read the file ({exc})"
-            if strict:
-                store.conn.execute("COMMIT")
+                    raise _StrictFailure(message) from None
+                report.error = message  # the records read before the broken part are good
+            sink.add(batch)
+            sink.finish()
         except _StrictFailure as exc:
-            store.conn.execute("ROLLBACK")
-            total = BatchResult()
+            sink.abort()
             report.error = f"{exc} (--strict: nothing was imported)"
-        except BaseException:
-            if store.conn.in_transaction:
-                store.conn.execute("ROLLBACK")
-            report.count(total)
+        except BaseException:  # Ctrl-C or a failure: keep whole batches only
+            sink.abort()
+            report.count(sink.total)
             report.status = "interrupted"
-            store.finish_import(log_id, report.status, total, report.failed)
+            store.finish_import(log_id, report.status, sink.total, report.failed)
             raise
-        report.count(total)
+        report.count(sink.total)
         report.status = "failed" if report.error else "done"
-        store.finish_import(log_id, report.status, total, report.failed)
+        store.finish_import(log_id, report.status, sink.total, report.failed)
         return report
 
     # -- reading --------------------------------------------------------

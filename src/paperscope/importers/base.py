@@ -85,7 +85,11 @@ def read_lines(stream: BinaryIO, max_bytes: int = MAX_LINE_BYTES) -> Iterator[Li
                 size += len(chunk)
                 if not chunk or chunk.endswith(b"\n"):
                     break
-            yield Line(number, None, f"line is {_human(size)}, over the {_human(max_bytes)} limit for one line")
+            yield Line(
+                number,
+                None,
+                f"line is {_human(size)}, over the {_human(max_bytes)} limit for one line",
+            )
             continue
         try:
             text = raw.decode("utf-8")

@@ -54,7 +54,9 @@ def sqlite_path(url: str | Path) -> Path:
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///") :]
     elif "://" in text:
-        raise StoreError(f"{text!r} is not a SQLite URL or file path (PostgreSQL is not supported yet)")
+        raise StoreError(
+            f"{text!r} is not a SQLite URL or file path (PostgreSQL is not supported yet)"
+        )
     return Path(text).expanduser()
 
 
@@ -139,6 +141,7 @@ class _Entry:
     paper: Paper
     db_id: str | None  # the id it has in the database now; None if new
     original: Paper | None
+    keys: list[str] | None = None  # the paper's keys, when already computed
 
 
 class SQLiteStore:
@@ -179,23 +182,22 @@ class SQLiteStore:
         paper stored under a title hash takes its arXiv id once a record
         brings one, and its old id stays reachable as an alias.
         """
-        papers = list(papers)
+        keyed = [(p, p.identity_keys()) for p in papers]  # folding titles is the costly part
         result = BatchResult()
-        keymap = self._lookup_keys({k for p in papers for k in p.keys()})
+        keymap = self._lookup_keys({k for _, keys in keyed for k in keys})
         entries: dict[str, _Entry] = {
             p.id: _Entry(p, p.id, p) for p in self._load(set(keymap.values()))
         }
-        renamed: dict[str, str] = {}  # old id -> new id, within this batch
         folded: list[tuple[str, str]] = []  # (removed id, kept id)
 
-        for record in papers:
-            matches = self._matches(record, keymap, entries)
+        for record, keys in keyed:
+            matches = self._matches(record, keys, keymap, entries)
             if not matches:
                 if record.id in entries:  # e.g. same title hash, no keys overlap
                     matches = [record.id]
                 else:
-                    entries[record.id] = _Entry(canonical(record), None, None)
-                    for key in record.keys():
+                    entries[record.id] = _Entry(canonical(record), None, None, keys)
+                    for key in keys:
                         keymap.setdefault(key, record.id)
                     result.added += 1
                     continue
@@ -210,10 +212,10 @@ class SQLiteStore:
                 _repoint(keymap, other_id, merged.id)
             if merged.id != before.id:
                 entries[merged.id] = entries.pop(before.id)
-                renamed[before.id] = merged.id
                 _repoint(keymap, before.id, merged.id)
             primary.paper = merged
-            for key in record.keys():
+            primary.keys = None  # recomputed from the merged record when written
+            for key in keys:
                 keymap.setdefault(key, merged.id)
             # Each record counts once: it added a paper (above), changed one
             # (stored earlier or added earlier in this batch), or changed nothing.
@@ -225,9 +227,11 @@ class SQLiteStore:
         return result
 
     @staticmethod
-    def _matches(record: Paper, keymap: dict[str, str], entries: dict[str, _Entry]) -> list[str]:
+    def _matches(
+        record: Paper, keys: list[str], keymap: dict[str, str], entries: dict[str, _Entry]
+    ) -> list[str]:
         found: list[str] = []
-        for key in record.keys():
+        for key in keys:
             pid = keymap.get(key)
             if pid is None or pid in found or pid not in entries:
                 continue
@@ -254,12 +258,13 @@ class SQLiteStore:
                 new_rows.append((*_row(paper), now, now))
                 author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
                 category_rows.extend((paper.id, c) for c in paper.categories)
-                key_rows.extend((k, paper.id) for k in paper.keys())
+                key_rows.extend((k, paper.id) for k in entry.keys or paper.identity_keys())
                 continue
             if entry.db_id != paper.id:
                 conn.execute("UPDATE papers SET id = ? WHERE id = ?", (paper.id, entry.db_id))
                 conn.execute(
-                    "INSERT OR REPLACE INTO paper_keys VALUES (?, ?)", ("id:" + entry.db_id, paper.id)
+                    "INSERT OR REPLACE INTO paper_keys VALUES (?, ?)",
+                    ("id:" + entry.db_id, paper.id),
                 )
             if paper == entry.original:
                 continue
@@ -270,7 +275,7 @@ class SQLiteStore:
             if paper.categories != entry.original.categories:
                 conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper.id,))
                 category_rows.extend((paper.id, c) for c in paper.categories)
-            key_rows.extend((k, paper.id) for k in paper.keys())
+            key_rows.extend((k, paper.id) for k in paper.identity_keys())
         conn.executemany(_INSERT, new_rows)
         conn.executemany("INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", key_rows)
         conn.executemany("INSERT INTO paper_authors VALUES (?, ?, ?)", author_rows)
@@ -281,7 +286,9 @@ class SQLiteStore:
         keys_list = list(keys)
         for i in range(0, len(keys_list), _MAX_PARAMS):
             chunk = keys_list[i : i + _MAX_PARAMS]
-            sql = f"SELECT key, paper_id FROM paper_keys WHERE key IN ({','.join('?' * len(chunk))})"
+            sql = (
+                f"SELECT key, paper_id FROM paper_keys WHERE key IN ({','.join('?' * len(chunk))})"
+            )
             found.update(self.conn.execute(sql, chunk).fetchall())
         return found
 
@@ -356,14 +363,24 @@ class SQLiteStore:
             conn.execute(
                 "UPDATE imports SET finished_at = ?, status = ?, added = ?, updated = ?,"
                 " unchanged = ?, failed = ? WHERE id = ?",
-                (utcnow(), status, result.added, result.updated, result.unchanged, failed, import_id),
+                (
+                    utcnow(),
+                    status,
+                    result.added,
+                    result.updated,
+                    result.unchanged,
+                    failed,
+                    import_id,
+                ),
             )
 
     def harvest_state(self, name: str) -> dict | None:
         """The saved state of a named harvest, or None if it never ran."""
         self.conn.row_factory = sqlite3.Row
         try:
-            row = self.conn.execute("SELECT * FROM harvest_state WHERE name = ?", (name,)).fetchone()
+            row = self.conn.execute(
+                "SELECT * FROM harvest_state WHERE name = ?", (name,)
+            ).fetchone()
         finally:
             self.conn.row_factory = None
         if row is None:
