@@ -1,0 +1,19 @@
+"""Network sources: harvesters that fetch papers politely and resume where they stopped."""
+
+from paperscope.harvest.arxiv import (
+    DEFAULT_BASE_URL,
+    HarvestError,
+    HarvestReport,
+    harvest_oai,
+    state_name,
+    user_agent,
+)
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "HarvestError",
+    "HarvestReport",
+    "harvest_oai",
+    "state_name",
+    "user_agent",
+]
