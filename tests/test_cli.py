@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from paperscope.cli import app
 from tests.conftest import ARXIV_SAMPLE, REPO
+from tests.harvest.test_arxiv_harvest import arxiv  # noqa: F401 - the local OAI-PMH server fixture
 
 
 @pytest.fixture
@@ -120,3 +121,32 @@ def _commands(typer_app):
                 yield full, sub
 
     return list(walk(group, ""))
+
+
+def test_harvest_against_a_local_oai_server_then_resume_incrementally(run, arxiv, db_path):
+    args = ("harvest", "arxiv", "--url", arxiv.url, "--from", "2024-01-01", "--delay", "0")
+    first = run(*args)
+    assert "3 pages, 7 records (6 added, 1 updated" in first.output
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["papers"] == 6 and stats["by_source"] == {"arxiv-oai": 6}
+    # A finished harvest run again fetches only what changed: nothing new here.
+    again = run(*args)
+    assert "0 added" in again.output
+
+
+def test_harvest_that_keeps_failing_says_how_to_resume(run, arxiv):
+    arxiv.down.add("cs|1001")
+    result = run(
+        "harvest", "arxiv", "--url", arxiv.url, "--from", "2024-01-01", "--delay", "0",
+        "--max-retries", "1", code=1,
+    )  # fmt: skip
+    assert "error:" in result.output and "resume" in result.output
+    assert "Traceback" not in result.output
+    arxiv.down.clear()
+    resumed = run("harvest", "arxiv", "--url", arxiv.url, "--from", "2024-01-01", "--delay", "0")
+    assert "resumed and finished" in resumed.output
+
+
+def test_harvest_rejects_a_bad_date(run):
+    result = run("harvest", "arxiv", "--from", "1st of May", code=2)
+    assert "error:" in result.output

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeRemainingColumn,
@@ -132,6 +133,7 @@ def _import_one(
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
+        TextColumn("{task.fields[papers]:,} papers"),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
@@ -140,10 +142,10 @@ def _import_one(
         disable=quiet or not err.is_terminal,
     )
     with progress:
-        task = progress.add_task(f"importing {path.name}", total=None)
+        task = progress.add_task(f"importing {path.name}", total=None, papers=0)
 
-        def tick(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total or None)
+        def tick(done: int, total: int, papers: int) -> None:
+            progress.update(task, completed=done, total=total or None, papers=papers)
 
         try:
             return lib.import_file(
@@ -176,6 +178,109 @@ def _print_report(report: ImportReport) -> None:
         f"{report.unchanged:,} unchanged, {report.failed:,} failed"
     )
     (err if not report.ok else out).print(summary)
+
+
+@harvest_app.command("arxiv")
+def harvest_arxiv(
+    set_spec: Annotated[
+        str, typer.Option("--set", help="OAI-PMH set: cs, math, physics:hep-th, ...")
+    ] = "cs",
+    from_date: Annotated[
+        str | None, typer.Option("--from", help="First datestamp, YYYY-MM-DD.")
+    ] = None,
+    until_date: Annotated[
+        str | None, typer.Option("--until", help="Last datestamp, YYYY-MM-DD.")
+    ] = None,
+    metadata_format: Annotated[
+        str, typer.Option("--metadata", help="arXivRaw (with every version) or arXiv.")
+    ] = "arXivRaw",
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="OAI-PMH endpoint [default: arXiv's, or $PAPERSCOPE_HARVEST_URL]."
+        ),
+    ] = None,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            min=0, help="Seconds between requests [default: 3, or $PAPERSCOPE_HARVEST_DELAY]."
+        ),
+    ] = None,
+    max_retries: Annotated[int, typer.Option(min=0, help="Retries before giving up.")] = 5,
+    restart: Annotated[
+        bool, typer.Option(help="Ignore the saved checkpoint and list from --from again.")
+    ] = False,
+    contact: Annotated[
+        str | None,
+        typer.Option(help="Your e-mail, sent in the User-Agent [default: $PAPERSCOPE_CONTACT]."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Harvest arXiv metadata over OAI-PMH, politely and resumably.
+
+    Waits between requests, honours 503 + Retry-After and backs off on errors.
+    Each page is saved with a checkpoint, so an interrupted harvest run again
+    with the same options resumes where it stopped; a finished one run again
+    fetches only what changed since.
+    """
+    from paperscope.harvest import HarvestError, HarvestReport
+
+    settings = Settings.from_env(db)
+    progress = Progress(
+        TextColumn("harvesting arXiv {task.fields[name]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("page {task.fields[pages]}"),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    with _open(db) as lib, progress:
+        task = progress.add_task("", total=None, name=set_spec, pages=0)
+
+        def on_page(r: HarvestReport) -> None:
+            progress.update(
+                task, completed=r.cursor or r.records, total=r.complete_list_size, pages=r.pages
+            )
+
+        try:
+            report = lib.harvest_arxiv(
+                base_url=url or settings.harvest_url,
+                set_spec=set_spec,
+                from_date=from_date,
+                until_date=until_date,
+                metadata_prefix=metadata_format,
+                delay=settings.harvest_delay if delay is None else delay,
+                max_retries=max_retries,
+                restart=restart,
+                contact=contact or settings.contact,
+                on_page=on_page,
+            )
+        except ValueError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(2) from None
+        except HarvestError as exc:
+            progress.stop()
+            err.print(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print(
+                "\ninterrupted: every page fetched so far is saved. "
+                "Run the same command again to resume."
+            )
+            raise typer.Exit(130) from None
+    for problem in report.errors:
+        err.print(f"harvest: {problem}")
+    state = "resumed and finished" if report.resumed else "finished"
+    out.print(
+        f"harvest {report.name} {state}: {report.pages:,} pages, {report.records:,} records "
+        f"({report.added:,} added, {report.updated:,} updated, {report.unchanged:,} unchanged, "
+        f"{report.deleted:,} deleted upstream, {report.failed:,} unreadable), "
+        f"{report.retries} retries"
+    )
+    raise typer.Exit(1 if report.failed else 0)
 
 
 @app.command()

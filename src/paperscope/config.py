@@ -26,6 +26,9 @@ class Settings:
     # Politeness towards arXiv: seconds between requests (arXiv asks for 3).
     harvest_delay: float = 3.0
     harvest_url: str = "https://oaipmh.arxiv.org/oai"
+    # An e-mail address or URL for arXiv to reach the operator, sent in the
+    # User-Agent as arXiv's API terms ask.
+    contact: str | None = None
 
     @classmethod
     def from_env(cls, database: str | None = None) -> Settings:
@@ -33,4 +36,5 @@ class Settings:
             database=database or default_database(),
             harvest_delay=float(os.environ.get("PAPERSCOPE_HARVEST_DELAY", 3.0)),
             harvest_url=os.environ.get("PAPERSCOPE_HARVEST_URL", "https://oaipmh.arxiv.org/oai"),
+            contact=os.environ.get("PAPERSCOPE_CONTACT") or None,
         )

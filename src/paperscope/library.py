@@ -10,15 +10,18 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from paperscope import importers
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
 from paperscope.store import BatchResult, SQLiteStore
 
+if TYPE_CHECKING:
+    from paperscope.harvest import HarvestReport
+
 MAX_PROBLEMS = 1_000  # problems kept for the report; all of them are counted
-Progress = Callable[[int, int], None]  # (bytes done, bytes in all)
+Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
 
 
 @dataclass
@@ -73,10 +76,14 @@ class _StrictFailure(Exception):
 class _Sink:
     """Where import batches go; ``total`` counts only what has been committed."""
 
-    def __init__(self, store: SQLiteStore, tick: Callable[[], None] | None):
+    def __init__(self, store: SQLiteStore, tick: Callable[[int], None] | None):
         self.store = store
-        self.tick = tick or (lambda: None)
+        self._tick = tick
         self.total = BatchResult()
+
+    def tick(self, result: BatchResult) -> None:
+        if self._tick:
+            self._tick(result.added + result.updated + result.unchanged)
 
     def add(self, batch: list[Paper]) -> None: ...
     def finish(self) -> None: ...
@@ -86,7 +93,7 @@ class _Sink:
 class _StrictSink(_Sink):
     """All batches in one transaction: committed at the end or not at all."""
 
-    def __init__(self, store: SQLiteStore, tick: Callable[[], None] | None):
+    def __init__(self, store: SQLiteStore, tick: Callable[[int], None] | None):
         super().__init__(store, tick)
         self.pending = BatchResult()
         store.conn.execute("BEGIN IMMEDIATE")
@@ -94,7 +101,7 @@ class _StrictSink(_Sink):
     def add(self, batch: list[Paper]) -> None:
         if batch:
             self.pending += self.store.save_papers(batch)
-            self.tick()
+            self.tick(self.pending)
 
     def finish(self) -> None:
         self.store.conn.execute("COMMIT")
@@ -117,7 +124,7 @@ class _BatchSink(_Sink):
             with self.store.transaction():
                 result = self.store.save_papers(batch)
             self.total += result
-            self.tick()
+            self.tick(self.total)
 
     def finish(self) -> None:
         pass
@@ -185,9 +192,9 @@ class Library:
                 return report
             report.format = module.NAME
 
-            def tick() -> None:
+            def tick(records: int) -> None:
                 if progress:
-                    progress(counter.count, size)
+                    progress(counter.count, size, records)
 
             self.import_items(
                 module.parse(stream), report, strict=strict, batch_size=batch_size, tick=tick
@@ -201,7 +208,7 @@ class Library:
         *,
         strict: bool = False,
         batch_size: int = 2_000,
-        tick: Callable[[], None] | None = None,
+        tick: Callable[[int], None] | None = None,
     ) -> ImportReport:
         """Store parsed items, counting and reporting the bad ones (see import_file)."""
         store = self.store
@@ -246,6 +253,15 @@ class Library:
         report.status = "failed" if report.error else "done"
         store.finish_import(log_id, report.status, sink.total, report.failed)
         return report
+
+    # -- harvesting -----------------------------------------------------
+
+    def harvest_arxiv(self, **options) -> HarvestReport:
+        """Harvest arXiv over OAI-PMH into this library; see
+        :func:`paperscope.harvest.harvest_oai` for the options. Resumable."""
+        from paperscope.harvest import harvest_oai
+
+        return harvest_oai(self.store, **options)
 
     # -- reading --------------------------------------------------------
 
