@@ -80,11 +80,11 @@ def test_interrupted_import_is_consistent_and_completes_on_rerun(tmp_path, big_f
     output, _ = proc.communicate(timeout=60)
     total = COPIES * 200
     papers, with_authors = _check_consistent(db)
-    assert 0 < papers < total
+    assert 0 < papers < total, output
     assert papers % BATCH == 0, "only whole batches are ever committed"
     assert with_authors == papers
     if sig == signal.SIGINT:
-        assert proc.returncode == 130
+        assert proc.returncode == 130, output
         assert "interrupted" in output and "Run the same command again" in output
         assert "Traceback" not in output
 

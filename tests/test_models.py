@@ -151,3 +151,17 @@ def test_merge_of_two_pages_takes_the_date_the_first_lacked():
     assert merged.published == "2022-02-11"
     assert merged.author_count == 3
     assert merged.abstract == "Text."
+
+
+def test_authors_follow_the_trusted_source_then_the_longer_list():
+    arxiv = _arxiv()
+    bib = new_paper(
+        title="Attention Is All You Need",
+        source="bibtex",
+        authors=["Vaswani", "Shazeer", "Parmar"],  # more names, but a looser source
+    )
+    assert merge(arxiv, bib).authors == ["Ashish Vaswani", "Noam Shazeer"]
+    assert merge(bib, arxiv).authors == ["Ashish Vaswani", "Noam Shazeer"]
+    assert merge(arxiv, bib).author_count == 3
+    longer = _arxiv(authors=["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"])
+    assert merge(arxiv, longer).authors == longer.authors

@@ -245,6 +245,8 @@ class Library:
             report.error = f"{exc} (--strict: nothing was imported)"
         except BaseException:  # Ctrl-C or a failure: keep whole batches only
             sink.abort()
+            if store.conn.in_transaction:
+                store.conn.execute("ROLLBACK")
             report.count(sink.total)
             report.status = "interrupted"
             store.finish_import(log_id, report.status, sink.total, report.failed)

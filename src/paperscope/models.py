@@ -248,7 +248,8 @@ def merge(old: Paper, new: Paper) -> Paper:
     - text fields: a non-empty value beats an empty one; when both are set the
       more trusted source wins (arXiv over BibTeX over a saved web page), and
       between equally trusted sources the longer value wins, then the old one;
-    - authors: the longer list wins; the author count is the largest known;
+    - authors: like text, the more trusted source's list, then the longer
+      one; the author count is the largest known;
     - published: the more trusted source, then the more precise value;
       updated: the latest; versions: the union by number;
     - categories: the more trusted source's order, then any others;
@@ -268,11 +269,12 @@ def merge(old: Paper, new: Paper) -> Paper:
             return b if newer_wins else a
         return b if len(b) > len(a) else a
 
-    authors = old.authors
-    if len(new.authors) > len(old.authors) or (
-        new.authors and len(new.authors) == len(old.authors) and newer_wins
-    ):
-        authors = new.authors
+    if not old.authors or not new.authors:
+        authors = old.authors or new.authors
+    elif p_new != p_old:
+        authors = new.authors if newer_wins else old.authors
+    else:
+        authors = new.authors if len(new.authors) > len(old.authors) else old.authors
     counts = [c for c in (old.author_count, new.author_count, len(authors) or None) if c]
     author_count = max(counts) if counts else None
 
