@@ -34,3 +34,17 @@ def store(db_path: Path):
     s = SQLiteStore(db_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def arxiv():
+    """A local OAI-PMH server on 127.0.0.1 (see tests/harvest/fake_arxiv.py)."""
+    from tests.harvest.fake_arxiv import FakeArxiv
+
+    fake = FakeArxiv()
+    fake.thread.start()
+    yield fake
+    fake.release.set()
+    fake.server.shutdown()
+    fake.server.server_close()
+    fake.thread.join(5)

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from paperscope.cli import app
 from tests.conftest import ARXIV_SAMPLE, REPO
-from tests.harvest.test_arxiv_harvest import arxiv  # noqa: F401 - the local OAI-PMH server fixture
 
 
 @pytest.fixture

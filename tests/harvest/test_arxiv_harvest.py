@@ -11,129 +11,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from paperscope.harvest import HarvestError, harvest_oai, state_name, user_agent
 from paperscope.harvest.arxiv import retry_after_seconds
 from paperscope.store import SQLiteStore
+from tests.harvest.fake_arxiv import PAGES, Reply, oai_error
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "oai"
-PAGES = {
-    "start": (DATA / "harvest" / "page1.xml").read_bytes(),
-    "cs|1001": (DATA / "harvest" / "page2.xml").read_bytes(),
-    "cs|2001": (DATA / "harvest" / "page3.xml").read_bytes(),
-    "start:arXiv": (DATA / "listrecords_arxiv.xml").read_bytes(),
-}
 ALL_IDS = {"2005.14165", "1512.03385", "1406.2661", "1409.0473", "1301.3781", "2010.11929"}
 NAME = state_name("cs", "2024-01-01", None, "arXivRaw")
-
-
-def oai_error(code: str, text: str = "") -> bytes:
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">\n'
-        "<responseDate>2024-01-10T12:00:00Z</responseDate>\n"
-        '<request verb="ListRecords">https://oaipmh.arxiv.org/oai</request>\n'
-        f'<error code="{code}">{text}</error>\n</OAI-PMH>\n'
-    ).encode()
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    drop: bool = False  # close the connection without answering
-    hang: bool = False  # wait until FakeArxiv.release is set
-
-
-@dataclass
-class Request:
-    key: str
-    query: dict[str, str]
-    user_agent: str
-
-
-class FakeArxiv:
-    """A local OAI-PMH endpoint at ``self.url``; ``faults[key]`` are answered first."""
-
-    def __init__(self):
-        self.requests: list[Request] = []
-        self.faults: dict[str, list[Reply]] = {}
-        self.down: set[str] = set()  # keys answered 500 for as long as they are here
-        self.reached = threading.Event()  # a hanging request has arrived
-        self.release = threading.Event()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
-                fake.handle(self)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/oai"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def keys(self) -> list[str]:
-        return [r.key for r in self.requests]
-
-    def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        url = urlsplit(handler.path)
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        key = query.get("resumptionToken") or "start"
-        if key == "start" and query.get("metadataPrefix") == "arXiv":
-            key = "start:arXiv"
-        self.requests.append(Request(key, query, handler.headers.get("User-Agent", "")))
-        if url.path != "/oai":
-            reply = Reply(404, b"not found")
-        elif self.faults.get(key):
-            reply = self.faults[key].pop(0)
-        elif key in self.down:
-            reply = Reply(500, b"internal error")
-        elif key in PAGES:
-            reply = Reply(200, PAGES[key])
-        else:
-            reply = Reply(200, oai_error("badResumptionToken", "unknown token"))
-        if reply.hang:
-            self.reached.set()
-            self.release.wait(30)
-            reply = Reply(200, PAGES[key])
-        if reply.drop:
-            handler.close_connection = True
-            return
-        try:
-            handler.send_response(reply.status)
-            handler.send_header("Content-Type", "text/xml; charset=utf-8")
-            handler.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers.items():
-                handler.send_header(name, value)
-            handler.end_headers()
-            handler.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client was killed
-
-
-@pytest.fixture
-def arxiv():
-    fake = FakeArxiv()
-    fake.thread.start()
-    yield fake
-    fake.release.set()
-    fake.server.shutdown()
-    fake.server.server_close()
-    fake.thread.join(5)
 
 
 def harvest(store, arxiv, sleeps=None, **kwargs):
@@ -282,6 +171,7 @@ _KILLED_HARVEST = """
 import sys
 from paperscope.harvest import harvest_oai
 from paperscope.store import SQLiteStore
+from tests.harvest.fake_arxiv import PAGES, FakeArxiv, Reply, oai_error
 harvest_oai(SQLiteStore(sys.argv[1]), base_url=sys.argv[2], from_date="2024-01-01", delay=0)
 """
 
