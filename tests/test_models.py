@@ -165,3 +165,15 @@ def test_authors_follow_the_trusted_source_then_the_longer_list():
     assert merge(arxiv, bib).author_count == 3
     longer = _arxiv(authors=["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"])
     assert merge(arxiv, longer).authors == longer.authors
+
+
+def test_dates_keep_reduced_precision_and_merge_to_the_most_precise():
+    year = new_paper(title="Attention Is All You Need", source="bibtex", published="2017")
+    month = new_paper(title="Attention Is All You Need", source="bibtex", published="2017-06")
+    assert merge(year, month).published == "2017-06"
+    assert merge(month, _arxiv()).published == "2017-06-12T17:57:34Z"
+    assert merge(_arxiv(), year).published == "2017-06-12T17:57:34Z"
+    other_year = new_paper(title="Attention Is All You Need", source="bibtex", published="2018")
+    assert merge(_arxiv(), other_year).published == "2017-06-12T17:57:34Z"  # trust decides
+    with pytest.raises(InvalidPaper):
+        new_paper(title="x", source="bibtex", published="17")

@@ -110,8 +110,9 @@ class Version:
 class Paper:
     """A research paper as paperscope stores it.
 
-    Dates are ISO 8601 in UTC: ``YYYY-MM-DD`` when only the day is known,
-    ``YYYY-MM-DDTHH:MM:SSZ`` when the time is. ``author_count`` is kept even
+    Dates are ISO 8601 in UTC at the precision the source knows: ``YYYY`` or
+    ``YYYY-MM`` (BibTeX often gives no day), ``YYYY-MM-DD``, or
+    ``YYYY-MM-DDTHH:MM:SSZ``. They sort correctly as text. ``author_count`` is kept even
     when only a count is known (Hugging Face pages show "4 authors").
     """
 
@@ -222,7 +223,8 @@ def validate(paper: Paper) -> None:
             raise InvalidPaper(f"{name} {value[:40]!r} is not an ISO 8601 UTC date")
 
 
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
+# ISO 8601 in UTC, at the precision a source knows: a year, a month, a day or a time.
+_ISO = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)?)?")
 
 
 def _check_len(name: str, value: str, limit: int) -> None:
@@ -250,7 +252,8 @@ def merge(old: Paper, new: Paper) -> Paper:
       between equally trusted sources the longer value wins, then the old one;
     - authors: like text, the more trusted source's list, then the longer
       one; the author count is the largest known;
-    - published: the more trusted source, then the more precise value;
+    - published: the more precise of two values that agree, else the more
+      trusted source's;
       updated: the latest; versions: the union by number;
     - categories: the more trusted source's order, then any others;
     - links and sources: the union; upvotes: the highest reported;
@@ -315,8 +318,11 @@ def merge(old: Paper, new: Paper) -> Paper:
 def _merge_published(a: str | None, b: str | None, pa: int, pb: int) -> str | None:
     if not a or not b:
         return a or b
-    if a[:10] == b[:10]:
-        return a if len(a) >= len(b) else b
+    # The same date at two precisions ("2017", "2017-06-12", "2017-06-12T17:57:34Z"):
+    # keep the more precise; a differing time of day is settled by trust below.
+    short, long = sorted((a, b), key=len)
+    if long.startswith(short[:10]) and len(short) <= 10:
+        return long
     return b if pb > pa else a
 
 

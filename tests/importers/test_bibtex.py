@@ -57,7 +57,7 @@ def test_arxiv_export(fixture_items):
     assert p.authors[0] == "Ashish Vaswani" and p.authors[-1] == "Illia Polosukhin"
     assert p.author_count == 8
     assert p.categories == ["cs.CL"]
-    assert p.published is None  # a year alone: no day is invented
+    assert p.published == "2023"  # a year alone: no month or day is invented
     assert p.sources == ["bibtex"]
     assert p.links == {
         "abs": "https://arxiv.org/abs/1706.03762",
@@ -87,7 +87,7 @@ def test_proceedings_with_doi_and_no_day(fixture_items):
     p = fixture_items["deep"].paper
     assert p.id.startswith("t-")  # no arXiv id: a title hash
     assert p.doi == "10.1109/CVPR.2016.90"
-    assert p.published is None  # June 2016, no day
+    assert p.published == "2016-06"  # June 2016, no day
     assert p.journal_ref == (
         "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition (CVPR), "
         "770-778"
@@ -172,18 +172,18 @@ def test_string_macros_concatenate_and_nest():
 @pytest.mark.parametrize(
     ("fields", "published"),
     [
-        ("year = 2020", None),
-        ("year = 2020, month = mar", None),
+        ("year = 2020", "2020"),
+        ("year = 2020, month = mar", "2020-03"),
         ("year = 2020, month = mar, day = 5", "2020-03-05"),
         ("year = {2020}, month = {March}, day = {5}", "2020-03-05"),
         ("year = 2020, month = {3}, day = 5", "2020-03-05"),
-        ("year = 2021, month = feb, day = 30", None),  # no such day
+        ("year = 2021, month = feb, day = 30", "2021"),  # no such day: keep the year
         ("date = {2019-11-02}", "2019-11-02"),
-        ("date = {2019-11}", None),
+        ("date = {2019-11}", "2019-11"),
         ("date = {2019-11-02/2019-11-04}", "2019-11-02"),
     ],
 )
-def test_published_only_when_the_day_is_known(fields, published):
+def test_published_keeps_the_precision_the_entry_has(fields, published):
     assert one(f"@misc{{k, title = {{T}}, {fields}}}").published == published
 
 

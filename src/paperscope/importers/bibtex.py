@@ -12,8 +12,9 @@ Decisions:
 - A line starting with ``@type{`` inside an entry cuts that entry short: it is
   reported as not closed and reading resumes there, so one missing brace costs
   one entry, not the rest of the file.
-- ``published`` is set only when the day is known (biblatex ``date``, or year,
-  month and ``day``): a day is never invented, so a year alone gives None.
+- ``published`` keeps the precision the entry has (biblatex ``date``, or year,
+  month and ``day``): ``2017``, ``2017-06`` or ``2017-06-12``. A day or month
+  is never invented.
 - An undefined macro keeps its name as text (BibTeX would substitute nothing).
 - arXiv DOIs (``10.48550/arXiv.*``) give the arXiv id; ``doi`` stays the publisher's.
 - Titles and names lose braces that only group or protect case; math and LaTeX
@@ -377,10 +378,16 @@ def _published(fields: dict[str, str]) -> str | None:
         if raw[:3] in _MONTHS:
             month = _MONTHS.index(raw[:3]) + 1
         day = int(fields["day"]) if fields.get("day", "").strip().isdigit() else None
-    try:
-        return date(year, month, day).isoformat() if year and month and day else None
-    except ValueError:
+    if not year:
         return None
+    try:
+        if month and day:
+            return date(year, month, day).isoformat()
+        if month:
+            return date(year, month, 1).isoformat()[:7]
+    except ValueError:
+        pass  # an impossible month or day: keep what is certain, the year
+    return f"{year:04d}"
 
 
 def _journal_ref(fields: dict[str, str]) -> str:
@@ -449,8 +456,8 @@ def dumps(paper: Paper, key: str | None = None) -> str:
         "title": "{" + _braced(paper.title) + "}",  # double braces keep the case
         "author": names and "{" + " and ".join(names) + "}",
         "year": day and "{" + day[:4] + "}",
-        "month": day and _MONTHS[int(day[5:7]) - 1],
-        "date": day and "{" + day + "}",  # biblatex; how the day survives a round trip
+        "month": len(day) >= 7 and _MONTHS[int(day[5:7]) - 1],
+        "date": len(day) == 10 and "{" + day + "}",  # biblatex; how the day survives
         "journal": paper.journal_ref and _braced(paper.journal_ref),
         "doi": paper.doi and _braced(paper.doi),
         "eprint": arxiv and "{" + arxiv + "}",
