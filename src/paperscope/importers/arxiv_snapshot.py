@@ -13,9 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-import orjson
-
-from paperscope.importers.base import Item, read_lines
+from paperscope.importers.base import Item, parse_json_lines
 from paperscope.models import InvalidPaper, Version, new_paper
 
 NAME = "arxiv-json"
@@ -30,21 +28,7 @@ def detect(head: bytes) -> bool:
 
 
 def parse(stream: BinaryIO) -> Iterator[Item]:
-    for line in read_lines(stream):
-        if line.error is not None:
-            yield Item(line.number, error=line.error)
-            continue
-        if not line.text.strip():
-            continue
-        try:
-            record = orjson.loads(line.text)
-        except orjson.JSONDecodeError as exc:
-            yield Item(line.number, error=f"not valid JSON: {_json_reason(exc, line.text)}")
-            continue
-        try:
-            yield Item(line.number, paper=to_paper(record))
-        except InvalidPaper as exc:
-            yield Item(line.number, error=str(exc))
+    return parse_json_lines(stream, to_paper)
 
 
 def to_paper(record: object):
@@ -142,10 +126,3 @@ def rfc2822_to_iso(text: str) -> str:
     if when.tzinfo is not None:
         when = when.astimezone(UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _json_reason(exc: orjson.JSONDecodeError, text: str) -> str:
-    msg = str(exc).split(":", 1)[0]
-    if exc.pos >= len(text.rstrip()) - 1:
-        return f"the record is truncated ({msg.lower()} at column {exc.pos + 1})"
-    return f"{msg.lower()} at column {exc.pos + 1}"

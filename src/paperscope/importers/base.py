@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from paperscope.models import Paper
+import orjson
+
+from paperscope.models import InvalidPaper, Paper
 
 # One line (one JSON record, one line of page text) may be at most this long.
 # The longest real arXiv snapshot lines (papers with thousands of authors) are
@@ -99,6 +101,33 @@ def read_lines(stream: BinaryIO, max_bytes: int = MAX_LINE_BYTES) -> Iterator[Li
         if number == 1 and text.startswith("\ufeff"):
             text = text[1:]
         yield Line(number, text.rstrip("\r\n"))
+
+
+def parse_json_lines(stream: BinaryIO, to_paper: Callable[[object], Paper]) -> Iterator[Item]:
+    """The reading loop of every JSON-lines format: one object a line, blank lines
+    skipped, each bad line reported with what was wrong and where."""
+    for line in read_lines(stream):
+        if line.error is not None:
+            yield Item(line.number, error=line.error)
+            continue
+        if not line.text.strip():
+            continue
+        try:
+            record = orjson.loads(line.text)
+        except orjson.JSONDecodeError as exc:
+            yield Item(line.number, error=f"not valid JSON: {_json_reason(exc, line.text)}")
+            continue
+        try:
+            yield Item(line.number, paper=to_paper(record))
+        except InvalidPaper as exc:
+            yield Item(line.number, error=str(exc))
+
+
+def _json_reason(exc: orjson.JSONDecodeError, text: str) -> str:
+    msg = str(exc).split(":", 1)[0].lower()
+    if exc.pos >= len(text.rstrip()) - 1:
+        return f"the record is truncated ({msg} at column {exc.pos + 1})"
+    return f"{msg} at column {exc.pos + 1}"
 
 
 def _human(n: int) -> str:

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import orjson
 
-from paperscope.importers.base import Item, read_lines
+from paperscope.importers.base import Item, parse_json_lines
 from paperscope.models import (
     PAPER_FIELDS,
     InvalidPaper,
@@ -61,21 +61,7 @@ def write(papers: Iterable[Paper], out: BinaryIO) -> int:
 
 
 def parse(stream: BinaryIO) -> Iterator[Item]:
-    for line in read_lines(stream):
-        if line.error is not None:
-            yield Item(line.number, error=line.error)
-            continue
-        if not line.text.strip():
-            continue
-        try:
-            record = orjson.loads(line.text)
-        except orjson.JSONDecodeError as exc:
-            yield Item(line.number, error=f"not valid JSON ({exc})")
-            continue
-        try:
-            yield Item(line.number, paper=from_dict(record))
-        except InvalidPaper as exc:
-            yield Item(line.number, error=str(exc))
+    return parse_json_lines(stream, from_dict)
 
 
 def from_dict(data: object) -> Paper:
