@@ -193,3 +193,20 @@ def test_stats_count_by_source_year_and_category(lib):
     assert stats.by_source == {"arxiv-snapshot": 200}
     assert sum(stats.by_year.values()) == 200
     assert stats.by_category and max(stats.by_category.values()) <= 200
+
+
+def test_a_bulk_import_stores_exactly_what_a_normal_import_does(tmp_path, monkeypatch):
+    from paperscope import library as library_module
+
+    with Library(tmp_path / "normal.db") as normal:
+        assert not normal._is_bulk(ARXIV_SAMPLE.stat().st_size)
+        normal.import_file(ARXIV_SAMPLE)
+        expected = normal.store.dump()
+    monkeypatch.setattr(library_module, "BULK_MIN_PAPERS", 1)
+    with Library(tmp_path / "bulk.db") as bulk:
+        assert bulk._is_bulk(ARXIV_SAMPLE.stat().st_size)
+        bulk.import_file(ARXIV_SAMPLE)
+        assert bulk.store.dump() == expected
+        names = {r[0] for r in bulk.store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "paper_authors_name" in names
+        assert not bulk.store.conn.execute("SELECT * FROM deferred_indexes").fetchall()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 from paperscope.models import Version, hash_id, new_paper
 from paperscope.store import SQLiteStore
@@ -145,3 +147,39 @@ def test_concurrent_writer_waits_instead_of_failing(db_path):
     raw.close()
     a.close()
     b.close()
+
+
+def test_bulk_load_drops_read_indexes_and_a_crash_cannot_lose_them(db_path):
+    store = SQLiteStore(db_path)
+
+    def indexes():
+        rows = store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return {name for (name,) in rows if not name.startswith("sqlite_")}
+
+    before = indexes()
+    assert {"paper_authors_name", "papers_published"} <= before
+    with store.bulk_load():
+        assert "paper_authors_name" not in indexes()
+        save(store, new_paper(title="Loaded in bulk", source="hf-page", authors=["A B"]))
+    assert indexes() == before
+
+    # A process that dies inside bulk_load leaves the indexes dropped and
+    # listed as deferred; the next open rebuilds them.
+    store.close()
+    crash = (
+        "import os, sys; from paperscope.store import SQLiteStore; "
+        "s = SQLiteStore(sys.argv[1]); cm = s.bulk_load(); cm.__enter__(); os._exit(9)"
+    )
+    assert subprocess.run([sys.executable, "-c", crash, str(db_path)]).returncode == 9
+    raw = sqlite3.connect(db_path)
+    left = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'paper_authors_name'")
+    assert left.fetchone()[0] == 0
+    raw.close()
+    store = SQLiteStore(db_path)
+    assert indexes() == before
+    assert store.conn.execute("SELECT count(*) FROM deferred_indexes").fetchone()[0] == 0
+    store.close()
+
+
+def test_new_databases_use_large_pages(store):
+    assert store.conn.execute("PRAGMA page_size").fetchone()[0] == 16_384

@@ -209,8 +209,9 @@ def validate(paper: Paper) -> None:
     _check_len("abstract", paper.abstract, MAX_ABSTRACT)
     if len(paper.authors) > MAX_AUTHORS:
         raise InvalidPaper(f"{len(paper.authors):,} authors (limit {MAX_AUTHORS:,})")
-    for i, name in enumerate(paper.authors, 1):
-        _check_len(f"author {i}", name, MAX_AUTHOR_NAME)
+    if paper.authors and max(map(len, paper.authors)) > MAX_AUTHOR_NAME:
+        for i, name in enumerate(paper.authors, 1):
+            _check_len(f"author {i}", name, MAX_AUTHOR_NAME)
     for name in ("doi", "journal_ref", "comments", "license", "submitter", "submitted_by"):
         _check_len(name, getattr(paper, name), MAX_FIELD)
     if paper.author_count is not None and paper.author_count < 0:
@@ -344,8 +345,12 @@ def canonical(paper: Paper) -> Paper:
     if (
         len(paper.sources) <= 1
         and list(paper.links) == sorted(paper.links)
-        and all(
-            a.version < b.version for a, b in zip(paper.versions, paper.versions[1:], strict=False)
+        and (
+            len(paper.versions) < 2
+            or all(
+                a.version < b.version
+                for a, b in zip(paper.versions, paper.versions[1:], strict=False)
+            )
         )
     ):
         return paper  # already canonical: skip the copy on the bulk-import path

@@ -77,7 +77,8 @@ def _authors(record: dict) -> list[str]:
             if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
                 raise InvalidPaper(f"authors_parsed entry {i} is not a list of strings")
             last, first, suffix = (parts + ["", "", ""])[:3]
-            names.append(" ".join(p for p in (first, last, suffix) if p))
+            name = f"{first} {last}" if first else last
+            names.append(f"{name} {suffix}" if suffix else name)
         return names
     # Older dumps lack authors_parsed: split the display string.
     raw = _str(record, "authors")
