@@ -8,6 +8,16 @@ objects, tasks and properties, so a query like "graph neural networks for
 molecules" hits a cluster of related papers. The text comes from templates and
 a vocabulary written for this file; nothing is copied from real abstracts.
 
+Titles, like real ones (well under 1% exact repeats), must rarely repeat:
+papers with equal folded titles are matched by title on import, and repeats
+make ties in search evaluation. A topic has only a few dozen phrases, so every
+title template also draws several independent, compact slots: an adjective
+before a task or method, a modifier before an object, an invented method name
+("HiaKLAS: ..."), a surname ("Zhang-type estimates"), a parameter ("of genus 3",
+"at 4.2 K"), a source or a compound. Each template allows about 1e5 or more
+titles per topic; of 1M titles about 0.1% fold (``paperscope.models.title_key``)
+to an earlier one, at the old mean length (about 9 words).
+
     python bench/gen_arxiv.py OUT.jsonl --count 1000000 [--seed 42]
         [--start-date 2007-04-01 --end-date 2026-11-20] [--id-style new|mixed]
         [--old-share 0.15] [--jobs N]
@@ -764,30 +774,75 @@ P soliton stability; interaction dynamics; pattern wavelengths; existence region
 # from the paper's topic; the other slots from the family or group pools.
 _TEMPLATES = """
 = emp title
-{M} for {T}
-{M} for {T} on {O}
-Towards {A} {T} via {M}
-Learning {O} with {M}
-On the {P} of {M} for {T}
-{A} {T} with {M}
-Rethinking {M} for {T}
-Improving {P} in {T} through {M}
-Scaling {M} to {O}
-Do {M} Really Improve {T}?
-Beyond {M}: {A} {T} for {O}
-{A} and {A2} {T} via {M}
-{M} with {AC} {C} for {T}
-An Empirical Study of {M} for {T}
-Understanding {P} in {M}
-{T} from {O}: {A} {M} with {C}
-What Makes {M} Work for {T}?
+{AM} for {A2T}
+{AT} on {MO}
+Towards {AT} on {MO}
+Rethinking {AM} for {A2T}
+Scaling {AM} to {MO}
+{AM} for {A2T}, Revisited
+{AT} with {AC} {C}
+{AC} {C} for {AT}
+{AT} of {MO}
+Can {AM} Solve {A2T}?
+Adapting {AM} to {MO}
+Revisiting {AP} in {A2T}
+Learning {AC} {C} for {AT}
+{AT} Using {A2M}
+{AT} via {A2M}
+{AM} for {MO}
+{M} for {AT} in {DOM}
+{AT} for {DOM} via {M}
+{AT} from {MO}
+{AP} in {MO}
+{AT} for {MO}
+{AT} {QUAL}: {SUB}
 = emp title_acro
-{ACRO}: {A} {M} for {T}
-{ACRO}: Towards {A} {T} with {M}
+{ACRO}: {AM} for {T}
+{ACRO}: Towards {AT} with {M}
 {ACRO}: A Benchmark for {T} on {O}
-{ACRO}: {A} {T} via {M} and {M2}
-{ACRO}: {M} Meets {M2} for {T}
+{ACRO}: {AT} via {M}
+{ACRO}: {M} Meets {M2}
 {ACRO}: Improving {P} of {M}
+{ACRO}: {AT} {QUAL}
+{ACRO}: {AM} for {DOM}
+{ACRO}: Learning {T} from {O}
+{ACRO}: {AC} {C} for {T}
+{ACRO}: Efficient {T} for {DOM}
+{ACRO}: {M} for {O}
+{ACRO}: Scaling {M} to {O}
+{ACRO}: {AT} in {DOM}
+{ACRO}: {AT}
+{AT} with {ACRO}
+{ACRO}: {T} with {M}
+{ACRO}: {T} for {DOM}
+= emp sub
+A Benchmark Study
+An Empirical Analysis
+A Unified Perspective
+Theory and Practice
+A Case Study in {DOM2}
+Challenges and Opportunities in {DOM2}
+A Simple Baseline for {T2}
+Lessons from {DOM2}
+Revisiting {P2}
+Beyond {P2}
+The Role of {AC} {C}
+A Data-Centric Perspective on {P2}
+Datasets, Metrics and Baselines
+Trading {P2} for {COST}
+Why {M2} Is Not Enough
+A Closer Look at {P2}
+Evidence from {O2}
+Methods, Benchmarks and Open Problems
+Towards {T2} {QUAL2}
+An Analysis of {P2} {QUAL2}
+When Does {AC} {C} Help?
+From {O2} to {DOM2}
+Insights from {NUM} Benchmarks
+{NUM} Lessons for {T2}
+Scaling Laws and Failure Modes
+A Reproducibility Study
+Measuring {P2} {QUAL2}
 = emp ctx
 {T} is a fundamental problem in {F}, with applications ranging from {O} to {O2}.
 Approaches based on {M} have recently emerged as a powerful paradigm for {T}.
@@ -854,17 +909,43 @@ Code is available at {URL}.
 We release our code, models and benchmark to facilitate future work.
 Our findings highlight the importance of {P} when deploying {M} in practice.
 = math title
-On {T} of {O}
-{P} for {O}
-A note on {T} of {O}
-{ADJM} bounds on {T} of {O}
-{P} of {O} via {M}
-{T} and {P} of {O}
-Remarks on {T} for {O}
-{M} and {T} of {O}
-On a conjecture of {SUR} concerning {T}
-{P} and {T} for {O}
-{T} for {O} and applications
+On {AT} of {MO}
+{AP} for {MO}
+{ADJM} bounds on {T} of {MO}
+A conjecture of {SUR} on {MO}
+{T} of {MO} {MX}
+{ADJM} {P} for {O} {MX}
+{SUR}-type {P} for {MO}
+The {SUR}-{SUR2} problem for {MO}
+{P} of {MO}: {SUB}
+{ADJM} {P} of {MO}
+{T} of {MO} {QUAL}
+{ADJM} counting of {MO} {QUAL}
+{SUR}'s {THM} for {MO}
+{AT} for {MO}
+{T} of {MO} via {SUR}'s method
+{AT} and {SUR}'s {THM}
+{AT} {MX}
+{MO} {MX}
+{MO} and a question of {SUR}
+{AP} of {MO}
+{ADJM} estimates for {AT} of {O}
+= math sub
+the critical case
+the non-compact case
+the general case
+a probabilistic approach
+an approach via {M2}
+beyond {M2}
+sharp results {QUAL2}
+old and new
+the case {XCASE}
+{AA} treatment
+examples and counterexamples
+existence and {P2}
+the role of {T2}
+a new proof {QUAL2}
+recent progress and open problems
 = math ctx
 {T} of {O} has attracted considerable attention in recent years.
 The study of {T} for {O} goes back to classical work of {SUR}.
@@ -902,21 +983,66 @@ Several conjectures and open questions are also presented.
 We conclude with a discussion of {T2}.
 Some of our results extend to {O2}.
 = phys title
-{T} in {O}
-{P} of {O} from {M}
-Probing {T} with {M}
-{A} study of {T} in {O}
-Observation of {T} in {O}
-Constraints on {T} from {O}
-{M} study of {P} in {O}
-Signatures of {T} in {O}
-Theory of {T} in {O}
-{T} and {P} in {O}
-Evidence for {T} in {O}
-{P} in {O}: insights from {M}
-Interplay between {T} and {T2} in {O}
-Role of {EFF} in {T}
-Unveiling {T} in {O} with {M}
+{AT} in {MO}
+{AP} of {MO}
+Probing {AT} with {AM}
+{A} study of {T} in {MO}
+Observation of {AT} in {MO}
+Constraints on {AT} from {MO}
+{AP} via {AM}
+Signatures of {AT} in {MO}
+Theory of {AT} in {MO}
+Evidence for {AT} in {MO}
+{AP} in {MO}
+Unveiling {AT} in {MO}
+{AP} from {AM}
+{A} analysis of {P} in {MO}
+Origin of {AT} in {MO}
+{AT} in the {SUR} model
+{AP} of the {SUR}-{SUR2} model
+{AT} in {MO}: {SUB}
+= phys sub
+a first-principles study
+insights from {M2}
+the role of {EFF}
+theory and experiment
+a numerical study
+implications for {T2}
+beyond mean-field theory
+constraints from {REF}
+predictions for {FUT}
+a unified picture
+the case of {O2}
+{AC} analysis
+dependence on {VAR}
+= astro title
+{P} of {SRC} from {M}
+Discovery of {T} in {SRC}
+{A} study of {P} of {SRC}
+Multi-wavelength observations of {T} in {SRC}
+{AT} in {SRC}
+{M} of {SRC} and implications for {T}
+{T} in {SRC}: {SUB}
+= mat title
+{T} in {MAT}
+{P} of {MAT} from {M}
+{A} study of {P} in {MAT}
+Observation of {T} in {MAT} {QUAL}
+Evidence for {T} in {MAT}
+{EFF} and {T} in {MAT}
+= collider title
+Search for {AT} in {O} {HX}
+Measurement of {AP} {HX}
+{AP} of {MO} {HX}
+= qubit title
+{AT} on a {NQ}-qubit {DEVICE}
+{AM} for {T} with {NQ} qubits
+Experimental {AT} on a {NQ}-qubit {DEVICE}
+= units title
+{AT} {PX}
+{AP} {PX}
+Observation of {AT} {PX}
+{AP} of {MO} {PX}
 = phys ctx
 {T} in {O} has attracted considerable interest in recent years.
 Understanding {T} remains one of the central open problems in {F}.
@@ -965,7 +1091,11 @@ Possible extensions to {O2} are briefly discussed.
 
 # Pools of the other slots: "family-or-group.SLOT: a; b; c".
 _POOLS = """
-emp.A: scalable; robust; efficient; lightweight; principled; unified; adaptive; general; interpretable; data-efficient; hierarchical; modular; training-free; provably convergent; uncertainty-aware; self-supervised
+emp.A: scalable; robust; efficient; lightweight; principled; unified; adaptive; general; interpretable; data-efficient; hierarchical; modular; training-free; provably convergent; uncertainty-aware; self-supervised; fast; accurate; simple; sparse; dynamic; structured; generalizable; fair; privacy-preserving; memory-efficient; resource-aware; compositional; causal; multi-scale; end-to-end; zero-shot; few-shot; continual; explainable; reliable; label-efficient; communication-efficient; differentiable; probabilistic; Bayesian; physics-informed; knowledge-guided; task-agnostic; context-aware; multi-task; energy-efficient; parameter-efficient; fine-grained; open-vocabulary; calibrated; certified; decentralized; online; geometry-aware; long-horizon; semi-supervised; lifelong; retrieval-augmented; sample-efficient; plug-and-play; cost-effective; trustworthy; controllable; scalable multi-agent; noise-robust; domain-adaptive; curriculum-guided; sparsity-aware; topology-aware; temporally consistent; hardware-aware; latency-aware; fairness-aware; self-improving; reward-guided; prototype-based
+emp.TA: robust; scalable; efficient; adaptive; unified; sparse; dynamic; fast; simple; accurate; fair; causal; modular; general; lightweight; principled; hierarchical; interpretable; explainable; reliable; structured; continual; federated; distributed; private; secure; certified; calibrated; Bayesian; contrastive; generative; implicit; explicit; latent; online; offline; zero-shot; few-shot; multi-task; multi-scale; multimodal; cross-modal; end-to-end; self-supervised; weakly supervised; unsupervised; active; incremental; lifelong; decentralized; stochastic; provable; differentiable; probabilistic; neural; symbolic; compositional; hybrid; greedy; iterative; recursive; parallel; asynchronous; compressed; quantized; low-rank; context-aware; label-efficient; data-driven; training-free; plug-and-play; open-set; long-range; fine-grained; coarse-to-fine; geometric; spectral; task-aware; tractable; consistent; invariant; equivariant; controllable; faithful; trustworthy; personalized; collaborative; memory-light; verifiable; grounded; transferable; prompt-based; diverse; stable
+emp.QUAL: under distribution shift; with noisy labels; in low-resource settings; at scale; on edge devices; with limited supervision; in the wild; without labeled data; with theoretical guarantees; in non-stationary environments; from few examples; under adversarial attacks; with missing modalities; in real time; across domains; with privacy guarantees; under resource constraints; with human feedback; from weak supervision; at inference time; without retraining; under partial observability; in open-world settings; with imbalanced data; from unlabeled data; under budget constraints; for long sequences; on commodity hardware; with provable robustness; under covariate shift; at test time; beyond accuracy; with calibrated uncertainty; across modalities; with structured priors; in safety-critical applications; with limited compute; in dynamic environments; for small datasets; with synthetic data; under label shift; in the few-shot regime; with sparse supervision; across languages; in streaming settings; with long contexts; from demonstrations; with verifiable guarantees; under communication constraints; in decentralized settings; on heterogeneous hardware; without forgetting; from multiple sources; under noisy observations; on mobile devices; in multi-agent settings; at low precision; under memory constraints
+emp.DOM: medical imaging; autonomous driving; remote sensing; e-commerce; healthcare; precision agriculture; climate modeling; finance; education; legal documents; scientific literature; software engineering; smart manufacturing; power systems; wildlife monitoring; disaster response; drug safety; customer support; mental health; genomics; materials discovery; traffic management; retail; cybersecurity; robotic surgery; urban planning; sports analytics; astronomy; earth observation; low-resource languages; industrial inspection; video surveillance; smart homes; logistics; supply chains; clinical trials; radiology; digital pathology; dermatology; ophthalmology; cardiology; neuroscience; social media; news recommendation; online advertising; chemistry; energy forecasting; wind power; ocean monitoring; air quality monitoring; epidemiology; humanitarian mapping; construction sites; aerial robotics; warehouse automation; mobile health; wearable sensing; fraud detection; insurance; public transit; crop monitoring; historical archives; music; gaming; tax administration
+emp.MOD: noisy; sparse; large; small; dynamic; multimodal; multilingual; unlabeled; synthetic; incomplete; evolving; streaming; imbalanced; long-tailed; temporal; relational; tabular; private; shifted; corrupted; irregular; diverse; complex; rare; unseen; ambiguous; scarce; messy; uncurated; simulated; labeled; real-world; web-scale; large-scale; low-resource; multi-view; cross-domain; open-world; distributed; heterogeneous; hierarchical; structured; sequential; compositional; adversarial; partially observed; high-resolution; low-quality; federated; decentralized; crowdsourced; weakly labeled; non-stationary; time-varying; sensitive; interconnected; out-of-domain; semi-structured; user-generated; long-form; low-light; multi-source; noisy-label; open-domain; dense; raw; biased; skewed; partial; fragmented; cluttered; unstructured; mixed; novel; public; local; global
 emp.C: attention mechanism; contrastive objective; regularization term; curriculum strategy; memory module; gating mechanism; training objective; sampling strategy; data augmentation scheme; calibration procedure; routing mechanism; adapter module; loss function; consistency constraint
 emp.LIM: require large amounts of labeled data; scale poorly with the size of the input; ignore the structure of the underlying data; are sensitive to the choice of hyperparameters; fail to generalize beyond the training distribution; incur a substantial computational cost; lack formal guarantees; rely on hand-crafted heuristics; suffer from high variance; struggle with long-range dependencies; degrade sharply under distribution shift
 emp.REQ: large labeled datasets; clean annotations; model gradients; paired training data; a trusted validation set; unlimited computational resources; dense supervision; expert demonstrations
@@ -976,14 +1106,28 @@ emp.NUM: three; four; five; six; seven; eight; ten; twelve; fifteen
 emp.NPART: 12; 16; 18; 20; 24; 30; 32; 48; 64
 emp.FACT: 1.5; 1.8; 2; 2.3; 2.7; 3; 3.5; 4; 5; 6; 8; 10; 12
 emp.ACROPLAIN: our method; our approach; the proposed method; the proposed framework
-math.ADJM: sharp; optimal; explicit; improved; new; uniform; effective; asymptotically tight; quantitative
+math.ADJM: sharp; optimal; explicit; improved; new; uniform; effective; asymptotically tight; quantitative; refined; nearly optimal; weighted; dimension-free; two-sided; non-asymptotic; tight; precise; polynomial; exponential; logarithmic; asymptotic; local; global; strong; weak; short; simple; better; almost sharp; Lipschitz; pointwise; integral; moment; spectral; uniform local; average; effective global; universal; robust
 math.COND: a mild growth condition; a natural non-degeneracy assumption; suitable integrability conditions; the standard hypotheses; a minimal regularity assumption; a spectral gap condition; a mild symmetry assumption
 math.AVOID: compactness arguments; any smallness assumption; heavy computations; explicit formulas; the use of the axiom of choice; case-by-case analysis; a priori estimates
 math.XB: bounded above by $C \\log n$; at most $(1+o(1))\\frac{n^2}{4}$; of order $n^{3/2}$; at least $2^{\\Omega(k)}$; asymptotically equal to $\\frac{1}{2}\\log n$; finite for all $p > 2$; $O(\\sqrt{n})$; at most $k+1$; equal to $\\lfloor n/2 \\rfloor$ for $n \\geq 5$
 math.XCOND: for infinitely many $n$; for $k = 3$; when $p$ is an odd prime; for all $d \\geq 2$; up to a constant factor; in dimension $n \\geq 3$; for every $\\varepsilon > 0$
 math.XCASE: $n = 2$; $p = 3$; $k \\geq 4$; of dimension three; $d = 1$; $q = 2^m$
-math.A: explicit; sharp; new; general; local; global; effective; uniform
-phys.A: comprehensive; systematic; detailed; unified; self-consistent; high-precision; first-principles; comparative; microscopic; quantitative
+math.A: explicit; sharp; new; general; local; global; effective; uniform; quantitative; probabilistic; geometric; combinatorial; algebraic; analytic; variational; spectral; elementary; constructive; topological; arithmetic; asymptotic; stochastic; unified; refined; weighted; generalized; non-linear; discrete; dynamical; categorical; homological; microlocal; metric; ergodic; computational; optimal; fractional; multiplicative; additive; relative; equivariant; motivic; tropical; logarithmic; quantum; higher; symplectic; Lagrangian; Hamiltonian; hyperbolic; parabolic; stable; virtual; modular; sharp quantitative
+math.THM: theorem; conjecture; inequality; lemma; problem; criterion; formula; principle; estimate; decomposition
+phys.TA: anomalous; enhanced; suppressed; nonlinear; collective; coherent; emergent; giant; unconventional; long-range; transient; dynamical; nonreciprocal; robust; tunable; spontaneous; induced; resonant; chiral; topological; quantized; fractional; anisotropic; hidden; reentrant; persistent; ultrafast; universal; critical; nonlocal; inverse; intrinsic; extrinsic; stochastic; thermal; magnetic; hybrid; strong; weak; slow; localized; delocalized; asymmetric; periodic; chaotic; stable; unstable; metastable; correlated; gate-tunable; light-induced; field-induced; pressure-induced; strain-induced; multistable; oscillatory; nonthermal; superdiffusive; subdiffusive; incoherent; residual; spin-dependent
+math.QUAL: in higher dimensions; on compact manifolds; with boundary; over finite fields; in positive characteristic; of bounded degree; with singular coefficients; in the plane; on the sphere; of small rank; of finite type; with critical growth; in low dimensions; on unbounded domains; under symmetry assumptions; under small perturbations; in the discrete setting; over number fields; in arbitrary characteristic; with variable exponents; of general type; on metric measure spaces; in the non-commutative setting; with random coefficients; at criticality; in infinite dimensions; with constraints; of large girth; with forbidden substructures; in the supercritical regime; in the subcritical regime; on the torus; on hyperbolic surfaces; over the integers; over function fields; in Banach spaces; in Hilbert spaces; on Riemannian manifolds; with rough data; with periodic boundary conditions; in exterior domains; with nonlocal interactions; of higher order; with multiplicities; on weighted spaces; in the mean-field regime; for generic parameters; beyond the classical range; revisited; in the large deviation regime; with applications; and related problems; in the critical regime; without convexity; of arbitrary rank; on Lie groups; in several variables; with bounded geometry; of low complexity; in the sparse regime
+math.MOD: random; weighted; generalized; twisted; finite; compact; singular; degenerate; higher-dimensional; infinite; periodic; nonlinear; sparse; dense; symmetric; perturbed; regular; irregular; smooth; non-smooth; discrete; stochastic; fractional; anisotropic; critical; quasi-periodic; inhomogeneous; non-autonomous; multi-dimensional; balanced; bipartite-like; homogeneous; non-degenerate; rigid; stable; semistable; extremal; minimal; maximal; generic; non-commutative; quasilinear; mixed; uniform; structured; coupled; hyperbolic; elliptic-type; localized; one-dimensional; truncated; planar-like; self-similar; multi-parameter; discretized; weakly coupled; almost periodic; unimodular; locally finite; p-adic
+phys.A: comprehensive; systematic; detailed; unified; self-consistent; high-precision; first-principles; comparative; microscopic; quantitative; combined; joint; precise; ab initio; numerical; analytical; experimental; theoretical; semiclassical; non-perturbative; multi-wavelength; high-resolution; long-term; model-independent; data-driven; complete; global; statistical; phenomenological; dedicated; simulation-based; minimal; effective; careful; refined; improved; novel; new; general; simple; exact; approximate; perturbative; lattice-based; fully relativistic; time-dependent; nonlinear; updated; extended; critical
+phys.DEVICE: superconducting processor; trapped-ion processor; neutral-atom array; photonic chip; quantum simulator; spin-qubit device; quantum annealer; programmable quantum processor
+hep.PXT: at <1-900> GeV; at <1-100> TeV; at <1-900> MeV; with <1-3000> inverse femtobarns; below <1-900> GeV; up to <1-50> TeV; near <1-900> GeV
+astro.PXT: at $z = <0.1-12>$; at $z \\sim <0.1-12>$; at <0.1-300> GHz; at <10-900> MHz; within <0.1-100> kpc; at <1-900> $\\mu$m; beyond <1-900> Mpc; at <0.1-100> keV; above <0.1-100> TeV; over <2-900> days
+cm.PXT: at <1-300> K; at <1-900> mK; up to <1-300> GPa; at <1-60> T; at <100-2000> nm; at <0.1-30> THz; at <1-900> meV; above <1-300> K; below <1-300> K; at <1-60> GHz
+hep.QUAL: at the LHC; at future colliders; beyond the Standard Model; at next-to-leading order; at next-to-next-to-leading order; at finite density; at finite temperature; in the large-N limit; at two loops; at three loops; at four loops; in effective field theory; in the chiral limit; near threshold; at high energies; at low energies; in light of recent data; with lattice input; in minimal extensions of the Standard Model; in the early Universe; at high luminosity; in the forward region; at large transverse momentum; in the heavy-quark limit; with full NLO accuracy; in five dimensions; in three dimensions; in two dimensions; on the lattice; in the continuum limit; at strong coupling; at weak coupling; in the Regge limit; at the electroweak scale; with dimension-six operators; in holographic models; in the soft limit; at higher orders; beyond leading power; with realistic detector effects; in the narrow-width approximation; at physical quark masses; in the flavor-symmetric limit; at large N_c; near the conformal window; with massive quarks; in curved spacetime; at one loop; in the infrared; in the ultraviolet
+astro.QUAL: at high redshift; in the Milky Way; in nearby galaxies; in the early Universe; across cosmic time; in the local Universe; at low metallicity; in the Galactic Centre; in the Magellanic Clouds; in dense environments; at radio wavelengths; at millimetre wavelengths; in the X-ray band; in the infrared; at optical wavelengths; with next-generation surveys; from archival data; with deep imaging; with high-resolution spectroscopy; from gravitational-wave observations; at cosmic noon; in the epoch of reionization; in the outer Galaxy; in the solar neighbourhood; from multi-wavelength observations; with time-domain photometry; in cosmological simulations; at sub-arcsecond resolution; in the strong-field regime; beyond general relativity; in modified gravity; in the inspiral phase; with polarimetric data; from a decade of monitoring; over a wide mass range; in the gamma-ray band; at low frequencies; in galaxy groups; in the halo; at the cluster outskirts; in the ultraviolet; with integral-field spectroscopy; from space-based photometry; in the post-merger phase; with pulsar timing arrays
+cm.QUAL: at finite temperature; under pressure; in strong magnetic fields; out of equilibrium; at the nanoscale; in two dimensions; near criticality; under periodic driving; in the thermodynamic limit; at low temperatures; at room temperature; under uniaxial strain; in the strong-coupling regime; in the weak-coupling limit; beyond mean-field theory; from first principles; in the presence of disorder; with long-range interactions; near a quantum critical point; under optical excitation; in the ultrafast regime; at high fields; in the dilute limit; in confined geometries; in the hydrodynamic regime; at the interface; in thin films; in the clean limit; under continuous monitoring; in the presence of dissipation; across the phase transition; at high density; in the quantum regime; in the semiclassical limit; with tunable interactions; in one dimension; at the single-particle level; over broad frequency ranges; in the linear-response regime; from numerical simulations; at zero temperature; under shear; in the continuum limit; near the percolation threshold; at large scales; in three dimensions; under external fields; with open boundaries
+hep.MOD: minimal; extended; non-minimal; effective; heavy; light; exotic; hidden; composite; generic; simplified; realistic; strongly coupled; weakly coupled; non-abelian; abelian; chiral; massive; massless; holographic; higher-dimensional; boosted; polarized; dark; charged; neutral; asymmetric; deformed; supersymmetric; non-supersymmetric; conformal; non-relativistic; relativistic; rotating; magnetized; hot; dense; thermal; quantum; classical; perturbed; twisted; warped; compactified; long-lived; unstable; resonant; off-shell; on-shell; flavored
+astro.MOD: nearby; distant; massive; compact; young; evolved; metal-poor; metal-rich; dusty; isolated; low-mass; high-mass; X-ray-bright; radio-loud; radio-quiet; quiescent; rotating; magnetized; variable; faint; luminous; eccentric; obscured; gas-rich; gas-poor; early-type; late-type; interacting; merging; accreting; highly inclined; lensed; submillimetre-selected; infrared-bright; cool; hot; extended; unresolved; transient; peculiar; spinning; misaligned; turbulent; irradiated; dormant; active; barred; edge-on; face-on; clustered
+cm.MOD: two-dimensional; three-dimensional; finite; disordered; driven; coupled; anisotropic; inhomogeneous; confined; strongly interacting; weakly interacting; nonlinear; periodically driven; dissipative; chiral; non-Hermitian; quasi-one-dimensional; layered; strained; nonequilibrium; heterogeneous; multiscale; noisy; open; interacting; non-reciprocal; tunable; hybrid; doped; frustrated; magnetic; topological; twisted; polarized; dilute; dense; rotating; trapped; moving; charged; compressible; incompressible; elastic; viscoelastic; active; passive; random; ordered; quenched; metastable; fluctuating; curved; bounded; stratified; sheared; porous; ultrathin; suspended; encapsulated; gated
 phys.LIMP: finite-size effects; the lack of high-resolution data; uncertainties in the model parameters; the computational cost of first-principles calculations; poorly constrained systematic uncertainties; the neglect of interaction effects; limited statistics
 hep.EFF: radiative corrections; higher-order QCD effects; finite-width effects; electroweak corrections; non-perturbative effects; threshold effects; mixing effects
 astro.EFF: radiative feedback; magnetic fields; rotation; dust attenuation; relativistic effects; tidal interactions; turbulence
@@ -1144,16 +1288,61 @@ _COLLABORATIONS = [
 _ACRO_HEADS = [
     "Graph", "Neuro", "Meta", "Flash", "Deep", "Hyper", "Omni", "Sparse", "Mol", "Vis", "Lang",
     "Auto", "Quant", "Fed", "Diff", "Poly", "Cross", "Dyna", "Trans", "Seq", "Mini", "Uni",
-    "Multi", "Prism", "Echo", "Nova", "Tiny", "Lumen", "Cortex", "Atlas",
+    "Multi", "Prism", "Echo", "Nova", "Tiny", "Lumen", "Cortex", "Atlas", "Geo", "Bio", "Med",
+    "Chem", "Text", "Code", "Video", "Point", "Mesh", "Time", "Stream", "Edge", "Fast", "Pixel",
+    "Token", "Query", "Scene", "Motion", "Pose", "Depth", "Voxel", "Spectra", "Wave", "Signal",
+    "Audio", "Speech", "Chain", "Plan", "Logic", "Causal", "Fair", "Safe", "Trust", "Latent",
+    "Proto", "Contra", "Open", "Zero", "Long", "Dense", "Swift", "Orbit", "Vector", "Tensor",
+    "Kernel", "Hydra", "Aero", "Terra", "Neo", "Holo",
 ]
 # fmt: on
 # fmt: off
 _ACRO_TAILS = [
     "Former", "Net", "GPT", "Flow", "Bench", "Mix", "Align", "Fusion", "Gen", "KV", "LM",
     "Agent", "Tune", "Bridge", "Sketch", "Prompt", "Scope", "Seg", "Det", "Rank", "Map", "Cast",
-    "Guard",
+    "Guard", "Diff", "Coder", "Vision", "Bot", "Pilot", "Mind", "Lens", "Loop", "Forge", "Sense",
+    "Track", "Sync", "Edit", "Match", "Search", "Mem", "Reason", "Cache", "Shift", "Prune",
+    "Distill", "Verse", "Hub", "Kit", "Stack", "Nav", "Grasp", "Chat", "Voice", "Field",
+    "Splat", "Graph", "Sim", "Lab", "Core", "Probe", "Fill",
 ]
 # fmt: on
+# Invented method names from syllables ("Korvanet", "MIRETA", "DeLoRA").
+# fmt: off
+_SYL_ONSETS = [
+    "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "ch",
+    "cl", "dr", "fr", "gl", "gr", "kl", "pl", "pr", "qu", "sk", "sl", "sp", "st", "tr", "th",
+]
+_SYL_VOWELS = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ia", "io", "ea"]
+# fmt: on
+_SYL_CODAS = ["", "", "", "", "n", "r", "s", "x", "l", "m", "t", "k"]
+_NAME_SUFFIXES = [
+    "-2",
+    "-3",
+    "++",
+    "-XL",
+    "-Lite",
+    "-Zero",
+    "-R1",
+    "-v2",
+    "-Pro",
+    "-Mini",
+    "-7B",
+    "-S",
+    "-L",
+    "-Plus",
+    "-X",
+    "-Max",
+    "-1.5",
+    "-Nano",
+    "-v3",
+    "-2.0",
+]
+# A name containing one of these is drawn again.
+_NAME_BLOCK = re.compile(
+    "shit|fuck|fuk|cunt|nig|fag|slut|whor|rape|porn|sex|dick|cock|puss|tit|anal|ass|cum|jiz"
+    "|nazi|piss|poo|butt|crap|damn|hell|kill|dead|die|sux|suc",
+    re.I,
+)
 
 # Name pools: "culture | weight | first names | last names". A culture whose
 # first names are "-" lists whole names written in their own script.
@@ -1350,7 +1539,6 @@ _NAME_CODES, _NAME_WEIGHTS, _NAME_POOLS = _parse_names()
 _NAME_CUM = list(accumulate(_NAME_WEIGHTS))
 _PCT = [f"{x / 10:.1f}" for x in range(12, 350, 7)]
 _PCT2 = [str(x) for x in range(58, 93, 3)]
-_ACRONYMS = [h + t for h in _ACRO_HEADS for t in _ACRO_TAILS]
 _WRAP = re.compile(r"(.{1,79})(?: +|$)")  # abstract lines: at most 79 characters
 _WRAP72 = re.compile(r"(.{1,72})(?: +|$)")  # titles, authors, comments: 72
 # fmt: off
@@ -1625,6 +1813,9 @@ def _build_topic_pools(topic: _Topic) -> dict[str, list[str]]:
         pools.update(_POOL[cat.family])
     pools.update(_POOL.get(_XGROUP.get(cat.group, "emp"), {}))
     pools.update(_POOL.get(_PHYS_GROUP.get(cat.group, ""), {}))
+    # Adjectives before a task or property ({AT}), and before a method ({AM}).
+    pools["TA"] = _POOL[cat.family].get("TA", pools["A"])
+    pools["MA"] = pools["A"] if cat.family == "phys" else pools["TA"]
     pools["F"] = [cat.field]
     pools["SUR"] = _LATIN_SURNAMES
     pools["PCT"] = _PCT
@@ -1632,6 +1823,8 @@ def _build_topic_pools(topic: _Topic) -> dict[str, list[str]]:
     for key in list(pools):
         pools[key + "2"] = pools[key]
     pools["PCT2"] = _PCT2
+    pools["SUBT"] = _TPL[(cat.family, "sub")]
+    pools["EXPT"] = _COLLABORATIONS
     siblings = [t for t in cat.topics if t is not topic]
     for key in _TOPIC_SLOTS:
         own = topic.vocab[key]
@@ -1648,6 +1841,52 @@ _TOPIC_POOLS = [_build_topic_pools(t) for t in TOPICS]
 # Strides coprime with a pool's size visit every template once before repeating.
 _STRIDES = {n: [s for s in range(1, n) if math.gcd(s, n) == 1] or [1] for n in range(1, 40)}
 
+# Title templates of a topic: its family's, plus those of the kinds of paper
+# only some categories write (a named source, a compound, a collider energy).
+_TITLE_EXTRAS = {
+    "astro": ("astro-ph.",),
+    "mat": (
+        "cond-mat.mtrl-sci",
+        "cond-mat.str-el",
+        "cond-mat.mes-hall",
+        "cond-mat.supr-con",
+        "physics.app-ph",
+    ),
+    "collider": ("hep-ex", "hep-ph", "nucl-ex"),
+    "qubit": ("quant-ph",),
+    "units": (
+        "astro-ph",
+        "cond-mat.mtrl-sci",
+        "cond-mat.str-el",
+        "cond-mat.mes-hall",
+        "cond-mat.supr-con",
+        "cond-mat.quant-gas",
+        "quant-ph",
+        "physics.optics",
+        "physics.atom-ph",
+        "physics.app-ph",
+        "hep-",
+        "nucl-",
+    ),
+}
+
+
+def _title_templates(topic: _Topic) -> tuple[list[str], list[str]]:
+    cat = topic.category
+    plain = list(_TPL[(cat.family, "title")])
+    for kind, prefixes in _TITLE_EXTRAS.items():
+        if cat.code.startswith(prefixes):
+            plain += _TPL[(kind, "title")]
+    return plain, _TPL.get((cat.family, "title_acro"), plain)
+
+
+_TITLE_TEMPLATES = [_title_templates(t) for t in TOPICS]
+
+
+def _article(word: str) -> str:
+    vowel = word[0] in "aeiou" and not word.startswith(("uni", "use", "one"))
+    return "an " if vowel else "a "
+
 
 def _special_slot(slots: _Slots, key: str) -> str:
     if key == "AA":  # "a"/"an" and the paper's adjective
@@ -1656,9 +1895,263 @@ def _special_slot(slots: _Slots, key: str) -> str:
         adj = slots["A2"]
     elif key == "URL":
         return _url(slots)
+    elif key in _ADJECTIVE_SLOTS:  # {AT}: an adjective before {T}
+        adj_key, noun_key = _ADJECTIVE_SLOTS[key]
+        return _with_adjective(slots[adj_key], slots[noun_key])
+    elif key in _TITLE_SLOTS:
+        return _TITLE_SLOTS[key](slots)
     else:
         raise KeyError(f"no vocabulary for the template slot {key!r}")
-    return ("an " if adj[0] in "aeiou" else "a ") + adj
+    return _article(adj) + adj
+
+
+_ADJECTIVE_SLOTS = {
+    "AT": ("TA", "T"),
+    "AP": ("TA", "P"),
+    "AM": ("MA", "M"),
+    "A2T": ("TA2", "T"),
+    "A2M": ("MA2", "M"),
+}
+
+
+def _with_adjective(adj: str, noun: str) -> str:
+    """The adjective before the noun phrase: "robust node classification", "the sharp
+    chromatic number"; the phrase alone if it has the word already ("sparse attention")."""
+    stem = adj.split("-")[0].lower()
+    if len(stem) < 4:  # "p-adic", "two-dimensional": the whole word
+        stem = adj.lower()
+    if any(w.startswith(stem) for w in noun.lower().split()):
+        return noun
+    for article in ("the ", "a ", "an "):
+        if noun.startswith(article) and not noun.startswith(("a priori", "a posteriori")):
+            return f"the {adj} {noun[len(article) :]}"
+    return f"{adj} {noun}"
+
+
+def _object(slots: _Slots) -> str:
+    """{MO}: the paper's object, most often with a modifier ("noisy knowledge graphs")."""
+    obj = slots["O"]
+    return obj if slots.rnd() < 0.06 else _with_adjective(slots["MOD"], obj)
+
+
+def _subtitle(slots: _Slots) -> str:
+    """{SUB}: what follows a colon, itself a template of the family's."""
+    subs = slots.pools["SUBT"]
+    return subs[int(slots.rnd() * len(subs))].format_map(slots)
+
+
+def _syllables(rnd: Callable[[], float], n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        syl = (
+            _SYL_ONSETS[int(rnd() * len(_SYL_ONSETS))] + _SYL_VOWELS[int(rnd() * len(_SYL_VOWELS))]
+        )
+        out.append(syl)
+    out[-1] += _SYL_CODAS[int(rnd() * len(_SYL_CODAS))]
+    return out
+
+
+def invent_name(rnd: Callable[[], float]) -> str:
+    """A made-up method or model name: "GraphFormer", "Korvanet", "MIRETA", "DeLoRA-2"."""
+    while True:
+        r = rnd()
+        if r < 0.3:  # two known parts
+            head = _ACRO_HEADS[int(rnd() * len(_ACRO_HEADS))]
+            name = head + _ACRO_TAILS[int(rnd() * len(_ACRO_TAILS))]
+        elif r < 0.5:  # a coined word and a known part
+            word = "".join(_syllables(rnd, 1 + (rnd() < 0.6)))
+            if len(word) > 6:
+                continue
+            name = word.capitalize() + _ACRO_TAILS[int(rnd() * len(_ACRO_TAILS))]
+        elif r < 0.8:  # a pronounceable acronym
+            name = "".join(_syllables(rnd, 2 + (rnd() < 0.35))).upper()
+            if len(name) > 7:
+                continue
+        else:  # an acronym in mixed case
+            parts = _syllables(rnd, 2 + (rnd() < 0.5))
+            last = parts[-1].upper() if rnd() < 0.6 else parts[-1].capitalize()
+            name = "".join(p.capitalize() for p in parts[:-1]) + last
+            if len(name) > 8:
+                continue
+        if rnd() < 0.18:
+            name += _NAME_SUFFIXES[int(rnd() * len(_NAME_SUFFIXES))]
+        if 3 <= len(name) <= 12 and not _NAME_BLOCK.search(name):
+            return name
+
+
+def _math_parameter(slots: _Slots) -> str:
+    """{MX}: a qualifier with a parameter: "of genus 3", "over $\\mathbb{F}_{9}$"."""
+    rnd = slots.rnd
+    form, values = _MATH_PARAMETERS[int(rnd() * len(_MATH_PARAMETERS))]
+    return form.replace("#", str(values[int(rnd() * len(values))]))
+
+
+_PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]
+_MATH_PARAMETERS = [
+    ("in dimension #", range(2, 13)),
+    ("of degree #", range(2, 21)),
+    ("of genus #", range(0, 11)),
+    ("modulo #", _PRIMES),
+    ("of rank #", range(1, 9)),
+    ("of index #", range(2, 13)),
+    ("with # colours", range(2, 11)),
+    ("of order #", range(2, 65)),
+    ("with # generators", range(2, 9)),
+    ("of codimension #", range(1, 6)),
+    ("of girth at least #", range(4, 13)),
+    ("for $p \\geq #$", _PRIMES[:8]),
+    ("in $\\mathbb{R}^#$", range(2, 10)),
+    ("for $k = #$", range(2, 11)),
+    ("over $\\mathbb{F}_{#}$", [2, 3, 4, 5, 7, 8, 9, 11, 13, 16, 25, 27, 32, 49, 64]),
+    ("for $n \\geq #$", range(2, 41)),
+    ("for $1 < p < #$", range(2, 9)),
+    ("in $L^#$", range(1, 9)),
+    ("on $\\mathbb{Z}^#$", range(2, 9)),
+]
+
+
+def _source(slots: _Slots) -> str:
+    """{SRC}: an astronomical source: "the pulsar PSR J1748-2446", "SN 2014dk"."""
+    rnd = slots.rnd
+
+    def num(lo: int, hi: int) -> int:
+        return lo + int(rnd() * (hi - lo + 1))
+
+    def coords(dec_digits: int) -> str:
+        ra = f"{num(0, 23):02d}{num(0, 59):02d}"
+        dec = f"{num(0, 89):02d}{num(0, 59):02d}"[:dec_digits]
+        return ra + ("+" if rnd() < 0.5 else "-") + dec
+
+    def day(full: bool) -> str:
+        y = num(2005, 2025)
+        return f"{y if full else y % 100:02d}{num(1, 12):02d}{num(1, 28):02d}"
+
+    def letters(n: int) -> str:
+        return "".join(chr(97 + int(rnd() * 26)) for _ in range(n))
+
+    k = int(rnd() * 17)
+    kind, name = [
+        lambda: ("galaxy", f"NGC {num(1, 7840)}"),
+        lambda: ("dwarf galaxy", f"UGC {num(1, 12940)}"),
+        lambda: ("globular cluster", f"NGC {num(104, 7099)}"),
+        lambda: ("pulsar", f"PSR J{coords(4)}"),
+        lambda: ("magnetar", f"SGR {coords(2)}"),
+        lambda: ("gamma-ray burst", f"GRB {day(False)}{'ABC'[int(rnd() * 3)]}"),
+        lambda: ("supernova", f"SN {num(2005, 2025)}{letters(2 + (rnd() < 0.5))}"),
+        lambda: ("tidal disruption event", f"AT {num(2016, 2025)}{letters(3)}"),
+        lambda: ("planetary system", f"TOI-{num(100, 7000)}"),
+        lambda: ("exoplanet", f"Kepler-{num(1, 1900)}{'bcdef'[int(rnd() * 5)]}"),
+        lambda: ("star", f"HD {num(1000, 230000)}"),
+        lambda: ("fast radio burst", f"FRB {day(True)}{'ABC'[int(rnd() * 3)]}"),
+        lambda: ("eclipsing binary", f"KIC {num(1000000, 12999999)}"),
+        lambda: ("white dwarf", f"WD {coords(3)}"),
+        lambda: ("blazar", f"PKS {coords(3)}"),
+        lambda: ("quasar", f"J{coords(4)}"),
+        lambda: ("X-ray binary", f"4U {coords(2)}"),
+    ][k]()
+    return f"the {kind} {name}" if rnd() < 0.7 else name
+
+
+# fmt: off
+_ELEMENTS = {
+    "A": ["Li", "Na", "K", "Rb", "Cs", "Ca", "Sr", "Ba", "La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd",
+          "Tb", "Dy", "Y", "Yb", "Lu"],
+    "B": ["Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Nb", "Mo", "Ru", "Rh", "Pd", "Ir",
+          "Pt", "Ta", "W", "Os", "Re"],
+    "X": ["O", "S", "Se", "Te", "O", "O", "S", "Se"],
+    "Y": ["Ge", "Sn", "Si", "Ga", "Al", "In", "Sb", "Bi", "As", "P"],
+}
+# fmt: on
+_FORMULAS = [
+    (("A", 1), ("B", 1), ("X", 3)),
+    (("B", 1), ("X", 2)),
+    (("A", 1), ("B", 2), ("Y", 2)),
+    (("B", 3), ("Y", 1), ("X", 2)),
+    (("A", 1), ("B", 3), ("Y", 5)),
+    (("A", 2), ("B", 2), ("X", 7)),
+    (("B", 1), ("Y", 1), ("X", 1)),
+    (("B", 2), ("X", 3)),
+    (("A", 2), ("B", 1), ("X", 4)),
+    (("A", 1), ("B", 6), ("Y", 6)),
+    (("B", 1), ("Y", 2), ("X", 4)),
+]
+_MATERIAL_KINDS = [
+    "the kagome metal", "the van der Waals magnet", "the layered antiferromagnet",
+    "the topological semimetal", "the heavy-fermion compound", "the frustrated magnet",
+    "the Weyl semimetal", "the spinel", "the perovskite", "the nickelate", "the Mott insulator",
+    "the ferroelectric", "the altermagnet", "the superconductor", "monolayer", "thin films of",
+    "single crystals of", "the half-Heusler compound", "the pyrochlore", "few-layer",
+    "the quasi-one-dimensional compound", "the ferromagnet", "the charge-density-wave compound",
+]  # fmt: skip
+
+
+def _material(slots: _Slots) -> str:
+    """{MAT}: a compound, "the kagome metal CsV$_3$Sb$_5$" or "Fe3GeTe2"."""
+    rnd = slots.rnd
+    latex = rnd() < 0.35
+    parts = []
+    for site, count in _FORMULAS[int(rnd() * len(_FORMULAS))]:
+        pool = _ELEMENTS[site]
+        parts.append(pool[int(rnd() * len(pool))])
+        if count > 1:
+            parts.append(f"$_{count}$" if latex else str(count))
+    formula = "".join(parts)
+    if rnd() < 0.55:
+        return f"{_MATERIAL_KINDS[int(rnd() * len(_MATERIAL_KINDS))]} {formula}"
+    return formula
+
+
+def _collider(slots: _Slots) -> str:
+    """{HX}: a collision energy or a data set: "at $\\sqrt{s} = 13$ TeV"."""
+    rnd = slots.rnd
+    r = rnd()
+    if r < 0.35:
+        energy = (0.9, 2.76, 5.02, 7, 8, 13, 13.6, 14, 27, 100)[int(rnd() * 10)]
+        where = " in proton-proton collisions" if rnd() < 0.4 else ""
+        if rnd() < 0.5:
+            return f"{where} at {energy} TeV".lstrip()
+        return f"{where} at $\\sqrt{{s}} = {energy}$ TeV".lstrip()
+    if r < 0.5:
+        energy = (2.76, 5.02, 5.36, 8.16, 0.2)[int(rnd() * 5)]
+        return f"in heavy-ion collisions at $\\sqrt{{s_{{NN}}}} = {energy}$ TeV"
+    if r < 0.7:
+        return f"using {1 + int(rnd() * 3999) / 10} inverse femtobarns of data"
+    if r < 0.85:
+        return f"for masses up to {1 + int(rnd() * 80) / 10} TeV"
+    energy = (91.2, 161, 240, 250, 365, 380, 500, 1000, 1500, 3000)[int(rnd() * 10)]
+    return f"at a {energy} GeV lepton collider"
+
+
+_RANGE = re.compile(r"<([0-9.]+)-([0-9.]+)>")
+
+
+def _quantity(slots: _Slots) -> str:
+    """{PX}: a value with its unit, "at 4.2 K", "at $z = 2.3$", "with 140 fb$^{-1}$"."""
+    rnd = slots.rnd
+    forms = slots.pools["PXT"]
+
+    def number(m: re.Match) -> str:  # log-uniform in the range, two significant digits
+        lo, hi = math.log10(float(m[1])), math.log10(float(m[2]))
+        return f"{float(f'{10 ** (lo + rnd() * (hi - lo)):.2g}'):g}"
+
+    return _RANGE.sub(number, forms[int(rnd() * len(forms))])
+
+
+def _qubits(slots: _Slots) -> str:
+    """{NQ}: a number of qubits, from a handful to about a thousand."""
+    return str(int(2 ** (1 + slots.rnd() * 9)))
+
+
+_TITLE_SLOTS = {
+    "MO": _object,
+    "SUB": _subtitle,
+    "MX": _math_parameter,
+    "SRC": _source,
+    "MAT": _material,
+    "HX": _collider,
+    "NQ": _qubits,
+    "PX": _quantity,
+}
 
 
 def _url(slots: _Slots) -> str:
@@ -1670,6 +2163,8 @@ def _url(slots: _Slots) -> str:
     name = slots.get("ACRO")
     if name is None or " " in name:
         name = "-".join(re.sub(r"[^A-Za-z0-9 ]", "", slots["M"]).split()[:3])
+    else:  # a repository name: "DeLoRA-2", "GraphFormer-plus-plus"
+        name = re.sub(r"[^A-Za-z0-9.-]", "", name.replace("++", "-plus-plus"))
     return f"https://github.com/{user}/{name}"
 
 
@@ -1701,8 +2196,8 @@ class _Builder:
         slots.special = _special_slot
         acro = fam == "emp" and rnd() < 0.45
         if acro:
-            slots["ACRO"] = _ACRONYMS[int(rnd() * len(_ACRONYMS))]
-        title = self._title(fam, group, slots, acro)
+            slots["ACRO"] = invent_name(rnd)
+        title = self._title(topic, slots, acro)
         abstract = self._abstract(fam, slots, acro)
         authors, parsed, submitter = self._authors(fam, group)
         versions, last_day = self._versions(t0)
@@ -1734,9 +2229,11 @@ class _Builder:
         }
 
     # -- text ------------------------------------------------------------------
-    def _title(self, fam: str, group: str, slots: _Slots, acro: bool) -> str:
+    def _title(self, topic: _Topic, slots: _Slots, acro: bool) -> str:
         rnd = self.rnd
-        templates = _TPL[(fam, "title_acro")] if acro and rnd() < 0.6 else _TPL[(fam, "title")]
+        fam, group = topic.category.family, topic.category.group
+        plain, named = _TITLE_TEMPLATES[topic.index]
+        templates = named if acro and rnd() < 0.8 else plain
         for _ in range(6):
             title = templates[int(rnd() * len(templates))].format_map(slots)
             words = title.count(" ") + 1
