@@ -103,8 +103,14 @@ def import_(
         bool, typer.Option(help="Fail on the first bad record and import nothing from that file.")
     ] = False,
     batch_size: Annotated[
-        int, typer.Option(min=1, max=100_000, help="Records written per transaction.")
-    ] = 2_000,
+        int | None,
+        typer.Option(
+            min=1,
+            max=100_000,
+            help="Records written per transaction [default: 2,000; 10,000 for a bulk load].",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -128,7 +134,7 @@ def import_(
 
 
 def _import_one(
-    lib: Library, path: Path, format: str | None, strict: bool, batch_size: int, quiet: bool
+    lib: Library, path: Path, format: str | None, strict: bool, batch_size: int | None, quiet: bool
 ) -> ImportReport:
     progress = Progress(
         TextColumn("{task.description}"),

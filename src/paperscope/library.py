@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from paperscope.harvest import HarvestReport
 
 MAX_PROBLEMS = 1_000
+BATCH = 2_000
+BULK_BATCH = 10_000  # fewer commits rewrite the same index pages less often
 BULK_MIN_PAPERS = 100_000
 BYTES_PER_PAPER_ESTIMATE = 1_000  # problems kept for the report; all of them are counted
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
@@ -160,15 +162,16 @@ class Library:
         *,
         format: str | None = None,
         strict: bool = False,
-        batch_size: int = 2_000,
+        batch_size: int | None = None,
         progress: Progress | None = None,
     ) -> ImportReport:
         """Import one file, detecting its format unless ``format`` names one.
 
         Never raises for bad input: the report says what failed and where.
-        Records are written in batches of ``batch_size``, each one
-        transaction; with ``strict`` the whole file is one transaction and
-        the first bad record rolls everything back.
+        Records are written in batches of ``batch_size`` (default 2,000, or
+        10,000 for a bulk load), each one transaction; with ``strict`` the
+        whole file is one transaction and the first bad record rolls
+        everything back.
         """
         report = ImportReport(source=str(path))
         try:
@@ -200,6 +203,7 @@ class Library:
                     progress(counter.count, size, records)
 
             bulk = self._is_bulk(size)
+            batch_size = batch_size or (BULK_BATCH if bulk else BATCH)
             with self.store.bulk_load() if bulk else contextlib.nullcontext():
                 self.import_items(
                     module.parse(stream), report, strict=strict, batch_size=batch_size, tick=tick
