@@ -210,3 +210,14 @@ def test_a_bulk_import_stores_exactly_what_a_normal_import_does(tmp_path, monkey
         names = {r[0] for r in bulk.store.conn.execute("SELECT name FROM sqlite_master")}
         assert "paper_authors_name" in names
         assert not bulk.store.conn.execute("SELECT * FROM deferred_indexes").fetchall()
+
+
+def test_export_reports_progress_up_to_the_total(lib, tmp_path):
+    lib.import_file(ARXIV_SAMPLE)
+    seen = []
+    with (tmp_path / "out.bib").open("wb") as f:
+        assert (
+            lib.export(f, "bibtex", progress=lambda done, total: seen.append((done, total))) == 200
+        )
+    assert seen[-1] == (200, 200)
+    assert (tmp_path / "out.bib").read_text(encoding="utf-8").count("\n@") + 1 == 200

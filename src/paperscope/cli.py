@@ -295,6 +295,7 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl or bibtex.")] = "jsonl",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     db: DbOption = None,
 ) -> None:
     """Export every paper (JSON lines by default; import gives them back unchanged).
@@ -305,16 +306,30 @@ def export(
     if format not in ("jsonl", "bibtex"):
         err.print(f"error: cannot export as {format!r}; choose jsonl or bibtex")
         raise typer.Exit(2)
-    with _open(db) as lib:
+    progress = Progress(
+        TextColumn("exporting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    with _open(db) as lib, progress:
+        task = progress.add_task("", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
         if output is None:
-            count = lib.export(sys.stdout.buffer, format)
+            count = lib.export(sys.stdout.buffer, format, progress=tick)
             sys.stdout.flush()
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    count = lib.export(f, format)
+                    count = lib.export(f, format, progress=tick)
                 os.replace(tmp, output)
             except BaseException:
                 os.unlink(tmp)

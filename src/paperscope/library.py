@@ -21,11 +21,11 @@ from paperscope.store import BatchResult, SQLiteStore
 if TYPE_CHECKING:
     from paperscope.harvest import HarvestReport
 
-MAX_PROBLEMS = 1_000
+MAX_PROBLEMS = 1_000  # problems kept for the report; all of them are counted
 BATCH = 2_000
 BULK_BATCH = 10_000  # fewer commits rewrite the same index pages less often
 BULK_MIN_PAPERS = 100_000
-BYTES_PER_PAPER_ESTIMATE = 1_000  # problems kept for the report; all of them are counted
+BYTES_PER_PAPER_ESTIMATE = 1_000
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
 
 
@@ -318,18 +318,27 @@ class Library:
     def papers(self) -> Iterator[Paper]:
         return self.store.iter_papers()
 
-    def export(self, out: BinaryIO, format: str = "jsonl") -> int:
-        """Write every paper to ``out`` in ``format`` (jsonl or bibtex)."""
+    def export(
+        self,
+        out: BinaryIO,
+        format: str = "jsonl",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Write every paper to ``out`` in ``format`` (jsonl or bibtex);
+        ``progress(done, total)`` is called every 1,000 papers."""
+        papers = self.papers()
+        if progress:
+            papers = _counted(papers, self.store.count(), progress)
         if format == "jsonl":
             from paperscope.importers import jsonl
 
-            return jsonl.write(self.papers(), out)
+            return jsonl.write(papers, out)
         if format == "bibtex":
             from paperscope.importers import bibtex
 
             text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
             try:
-                return bibtex.write(self.papers(), text)
+                return bibtex.write(papers, text)
             finally:
                 text.flush()
                 text.detach()
@@ -337,6 +346,17 @@ class Library:
 
     def stats(self, top: int = 15) -> Stats:
         return Stats(**self.store.stats(top))
+
+
+def _counted(
+    papers: Iterator[Paper], total: int, progress: Callable[[int, int], None]
+) -> Iterator[Paper]:
+    done = 0
+    for done, paper in enumerate(papers, 1):
+        yield paper
+        if done % 1_000 == 0:
+            progress(done, total)
+    progress(done, total)
 
 
 def _peek(stream: BinaryIO) -> bytes:
