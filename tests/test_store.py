@@ -183,3 +183,56 @@ def test_bulk_load_drops_read_indexes_and_a_crash_cannot_lose_them(db_path):
 
 def test_new_databases_use_large_pages(store):
     assert store.conn.execute("PRAGMA page_size").fetchone()[0] == 16_384
+
+
+def _changes(store, since):
+    papers, removed, last = [], [], since
+    for up_to, chunk, gone in store.changes_since(since, batch=2):
+        papers += [p.id for p in chunk]
+        removed += gone
+        last = up_to
+    return papers, removed, last
+
+
+def test_change_sequence_reports_what_changed_and_what_went(store):
+    assert store.last_change() == 0
+    save(store, new_paper(title="Graph attention networks", source="hf-page"))
+    save(store, new_paper(title="Deep Residual Learning", source="hf-page"))
+    seq = store.last_change()
+    papers, removed, last = _changes(store, 0)
+    assert len(papers) == 2 and removed == [] and last == seq
+
+    # Nothing changes: nothing to report, and the sequence does not move.
+    save(store, new_paper(title="Deep Residual Learning", source="hf-page"))
+    assert store.last_change() == seq and _changes(store, seq)[:2] == ([], [])
+
+    # The page record takes its arXiv id: the old id is reported removed.
+    old = hash_id("Graph attention networks")
+    save(
+        store,
+        new_paper(title="Graph Attention Networks", arxiv_id="1710.10903", source="arxiv-api"),
+    )
+    papers, removed, last = _changes(store, seq)
+    assert papers == ["1710.10903"] and removed == [old]
+    assert last == store.last_change()
+
+
+def test_migration_gives_existing_papers_a_sequence(tmp_path):
+    from paperscope.store.sqlite import connect, migrations
+
+    path = tmp_path / "old.db"
+    conn = connect(path)
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for number, name, sql in migrations()[:2]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')", (number, name))
+    conn.execute(
+        "INSERT INTO papers (id, title, created_at, modified_at) VALUES ('2401.00001', 'Old', 'then', 'then')"
+    )
+    conn.close()
+    store = SQLiteStore(path)
+    assert store.last_change() == 1
+    assert [p.id for _, chunk, _ in store.changes_since(0) for p in chunk] == ["2401.00001"]
+    store.close()

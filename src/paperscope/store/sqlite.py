@@ -40,14 +40,15 @@ _COLUMNS = (
     "license", "submitter", "links", "sources", "upvotes", "feed_date", "submitted_by",
 )  # fmt: skip
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM papers"
+_SELECT_WITH_SEQ = "SELECT " + ", ".join(_COLUMNS) + ", seq FROM papers"
 _INSERT = (
-    f"INSERT INTO papers ({', '.join(_COLUMNS)}, created_at, modified_at) "
-    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+    f"INSERT INTO papers ({', '.join(_COLUMNS)}, created_at, modified_at, seq) "
+    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})"
 )
 _UPDATE = (
     "UPDATE papers SET "
     + ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-    + ", modified_at = ? WHERE id = ?"
+    + ", modified_at = ?, seq = ? WHERE id = ?"
 )
 
 
@@ -310,28 +311,44 @@ class SQLiteStore:
     def _write(self, entries: dict[str, _Entry], folded: list[tuple[str, str]]) -> None:
         conn = self.conn
         now = utcnow()
+        seq = self._seq()
+
+        def next_seq() -> int:
+            nonlocal seq
+            seq += 1
+            return seq
+
         for removed, kept in folded:
             conn.execute("UPDATE paper_keys SET paper_id = ? WHERE paper_id = ?", (kept, removed))
             conn.execute("DELETE FROM papers WHERE id = ?", (removed,))
             conn.execute("INSERT OR REPLACE INTO paper_keys VALUES (?, ?)", ("id:" + removed, kept))
+            conn.execute(
+                "INSERT OR REPLACE INTO removed_papers VALUES (?, ?)", (removed, next_seq())
+            )
         new_rows, key_rows, author_rows, category_rows = [], [], [], []
         for entry in entries.values():
             paper = entry.paper
             if entry.db_id is None:
-                new_rows.append((*_row(paper), now, now))
+                new_rows.append((*_row(paper), now, now, next_seq()))
                 author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
                 category_rows.extend((paper.id, c) for c in paper.categories)
                 key_rows.extend((k, paper.id) for k in entry.keys or paper.identity_keys())
                 continue
             if entry.db_id != paper.id:
-                conn.execute("UPDATE papers SET id = ? WHERE id = ?", (paper.id, entry.db_id))
+                conn.execute(
+                    "UPDATE papers SET id = ?, seq = ? WHERE id = ?",
+                    (paper.id, next_seq(), entry.db_id),
+                )
                 conn.execute(
                     "INSERT OR REPLACE INTO paper_keys VALUES (?, ?)",
                     ("id:" + entry.db_id, paper.id),
                 )
+                conn.execute(
+                    "INSERT OR REPLACE INTO removed_papers VALUES (?, ?)", (entry.db_id, seq)
+                )
             if paper == entry.original:
                 continue
-            conn.execute(_UPDATE, (*_row(paper)[1:], now, paper.id))
+            conn.execute(_UPDATE, (*_row(paper)[1:], now, next_seq(), paper.id))
             if paper.authors != entry.original.authors:
                 conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper.id,))
                 author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
@@ -340,6 +357,7 @@ class SQLiteStore:
                 category_rows.extend((paper.id, c) for c in paper.categories)
             key_rows.extend((k, paper.id) for k in paper.identity_keys())
         conn.executemany(_INSERT, new_rows)
+        conn.execute("UPDATE counters SET value = ? WHERE name = 'seq'", (seq,))
         conn.executemany("INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", key_rows)
         conn.executemany("INSERT INTO paper_authors VALUES (?, ?, ?)", author_rows)
         conn.executemany("INSERT OR IGNORE INTO paper_categories VALUES (?, ?)", category_rows)
@@ -366,7 +384,39 @@ class SQLiteStore:
         )
         return [_paper(row) for row in rows]
 
+    def _seq(self) -> int:
+        return self.conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
+
     # -- reading --------------------------------------------------------
+
+    def last_change(self) -> int:
+        """The sequence number of the latest change to any paper."""
+        return self._seq()
+
+    def changes_since(
+        self, seq: int, batch: int = 5_000
+    ) -> Iterator[tuple[int, list[Paper], list[str]]]:
+        """What changed after ``seq``, in order: ``(up_to_seq, papers, removed_ids)``
+        chunks. Papers are their current state; an external index that applies
+        removals then upserts, chunk by chunk, ends up matching the store."""
+        removed = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT id FROM removed_papers WHERE seq > ? ORDER BY seq", (seq,)
+            )
+        ]
+        last = seq
+        while True:
+            rows = self.conn.execute(
+                f"{_SELECT_WITH_SEQ} WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                break
+            last = rows[-1][-1]
+            yield last, [_paper(row[:-1]) for row in rows], removed
+            removed = []
+        if removed:
+            yield self._seq(), [], removed
 
     def get(self, paper_id: str) -> Paper | None:
         row = self.conn.execute(f"{_SELECT} WHERE id = ?", (paper_id,)).fetchone()
