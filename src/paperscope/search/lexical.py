@@ -1,0 +1,375 @@
+"""BM25 keyword search over a tantivy index kept in one directory.
+
+The index is a derived copy of the store: only the paper id is stored (the
+store holds the record), which keeps the index small and upserts cheap.
+Queries are built with tantivy's ``Query`` constructors from a
+:class:`ParsedQuery`, never from query strings, so user text cannot cause a
+parser error.
+
+Scoring: free words are OR-ed and ranked by BM25 (a paper matching more words
+scores higher); within one word the fields are OR-ed with boosts. Phrases and
+``title:``/``author:``/``cat:`` clauses are required. A query with no
+scoring clause but with restrictions (``cat:`` only, filters only) returns the
+matching papers newest first (undated ones last), each with score 0.0. A
+query with nothing to look for (empty, or only exclusions) and no filters
+returns no hits rather than the whole library minus the exclusions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from tantivy import FieldType, Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
+
+from paperscope.models import Paper
+from paperscope.search.query import ParsedQuery, SearchFilters, clean, parse_query
+
+# Bump when the schema or an analyzer changes: an index built by another
+# version is refused (or rebuilt when asked) instead of silently mis-matching.
+SCHEMA_VERSION = 1
+MARKER = "paperscope-lexical.json"
+
+# Titles are short, chosen summaries: a word there says more about what the
+# paper is about than the same word in a 200-word abstract, so it counts
+# 2.5 times. Names are rare, specific terms a user types on purpose: 1.5.
+BOOSTS = {"title": 2.5, "abstract": 1.0, "authors": 1.5}
+TEXT_FIELDS = ("title", "abstract", "authors")
+PHRASE_FIELDS = ("title", "abstract")
+
+# The writer's indexing memory, split between its threads (tantivy needs at
+# least 15 MB a thread). 128 MB holds a 10,000-paper batch in one segment
+# without flushing, yet stays small beside the rest of a server.
+WRITER_HEAP = 128_000_000
+WRITER_THREADS = max(1, min(4, os.cpu_count() or 1))
+MAX_LIMIT = 10_000
+
+
+class LexicalIndexError(Exception):
+    """The index directory cannot be used as it is; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHit:
+    """One result: the paper id, its BM25 score (0.0 when ordered by date), its 1-based rank."""
+
+    id: str
+    score: float
+    rank: int
+
+
+def _english() -> tantivy.TextAnalyzer:
+    # ascii_fold before stemming so "naïve" and "naive" share a stem.
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(40))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+        .filter(Filter.stopword("english"))
+        .filter(Filter.stemmer("english"))
+        .build()
+    )
+
+
+def _names() -> tantivy.TextAnalyzer:
+    # No stemming and no stop words: "Wang", "Will" and "An" are names here.
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(40))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+        .build()
+    )
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("title", tokenizer_name="ps_english")
+    sb.add_text_field("abstract", tokenizer_name="ps_english")
+    sb.add_text_field("authors", tokenizer_name="ps_names")
+    sb.add_text_field("author_exact", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("categories", tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("published", indexed=True, fast=True)  # yyyymmdd
+    sb.add_unsigned_field("upvotes", indexed=True, fast=True)
+    return sb.build()
+
+
+def author_key(name: str) -> str:
+    """An author name as the exact-author filter compares it: spacing and case folded."""
+    return " ".join(name.split()).casefold()
+
+
+def date_number(value: str, *, end: bool = False) -> int:
+    """``YYYY[-MM[-DD[...]]]`` as the integer yyyymmdd.
+
+    A reduced-precision date maps to the first day of its period, or with
+    ``end`` to the last possible day (31 is fine: it only bounds a range).
+    Raises ValueError for anything else.
+    """
+    parts = value[:10].split("-")
+    try:
+        if not 1 <= len(parts) <= 3 or len(parts[0]) != 4:
+            raise ValueError
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+        day = int(parts[2]) if len(parts) > 2 else (31 if end else 1)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{value[:40]!r} is not a date (expected YYYY-MM-DD)") from None
+    return year * 10_000 + month * 100 + day
+
+
+class LexicalIndex:
+    """A tantivy index in ``path``: created when missing, opened when present.
+
+    An index built with another schema version raises
+    :class:`LexicalIndexError`; with ``rebuild=True`` it is emptied instead and
+    ``rebuilt`` is set, telling the caller to re-index every paper.
+    A writer is opened per :meth:`upsert` and closed after its commit, so the
+    lock is held only while writing and other processes can write in between.
+    """
+
+    def __init__(self, path: Path | str, *, rebuild: bool = False):
+        self.path = Path(path)
+        self.rebuilt = False
+        self._schema = _schema()
+        self._english = _english()
+        self._names = _names()
+        self._index = self._open(rebuild)
+        self._index.register_tokenizer("ps_english", self._english)
+        self._index.register_tokenizer("ps_names", self._names)
+        self._index.config_reader(reload_policy="manual")
+        self._index.reload()
+
+    def _open(self, rebuild: bool) -> tantivy.Index:
+        marker = self.path / MARKER
+        if (self.path / "meta.json").exists():
+            problem = None
+            try:
+                found = json.loads(marker.read_text()).get("schema_version")
+            except (OSError, ValueError, AttributeError):
+                found = None
+            if found != SCHEMA_VERSION:
+                problem = (
+                    f"was built with schema version {found}, this paperscope uses {SCHEMA_VERSION}"
+                )
+            else:
+                try:
+                    return tantivy.Index(self._schema, path=str(self.path), reuse=True)
+                except ValueError as e:
+                    problem = f"cannot be opened ({e})"
+            if not rebuild:
+                raise LexicalIndexError(
+                    f"the search index at {self.path} {problem}; "
+                    "rebuild it (LexicalIndex(path, rebuild=True), then re-index the papers)"
+                )
+            shutil.rmtree(self.path)
+            self.rebuilt = True
+        elif self.path.exists() and any(self.path.iterdir()):
+            raise LexicalIndexError(
+                f"{self.path} is not empty and holds no search index; choose an empty folder"
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(self._schema, path=str(self.path), reuse=False)
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+        tmp.replace(marker)
+        return index
+
+    # Writing -------------------------------------------------------------
+
+    def _document(self, paper: Paper) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_text("id", paper.id)
+        doc.add_text("title", paper.title)
+        if paper.abstract:
+            doc.add_text("abstract", paper.abstract)
+        for name in paper.authors:
+            doc.add_text("authors", name)
+            doc.add_text("author_exact", author_key(name))
+        for cat in paper.categories:
+            doc.add_text("categories", cat.lower())
+        if paper.published:
+            with contextlib.suppress(ValueError):
+                doc.add_integer("published", date_number(paper.published))
+        doc.add_unsigned("upvotes", max(0, paper.upvotes))
+        return doc
+
+    def _write(self, work) -> int:
+        writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+        try:
+            done = work(writer)
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            del writer  # releases the writer lock
+        self._index.reload()
+        return done
+
+    def upsert(self, papers: Iterable[Paper]) -> int:
+        """Index ``papers``, replacing any earlier copy of each; one commit. Returns the count."""
+
+        def work(writer: tantivy.IndexWriter) -> int:
+            n = 0
+            for paper in papers:
+                writer.delete_documents_by_term("id", paper.id)
+                writer.add_document(self._document(paper))
+                n += 1
+            return n
+
+        return self._write(work)
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Drop these papers from the index; returns how many ids were given."""
+
+        def work(writer: tantivy.IndexWriter) -> int:
+            n = 0
+            for paper_id in ids:
+                writer.delete_documents_by_term("id", paper_id)
+                n += 1
+            return n
+
+        return self._write(work)
+
+    def clear(self) -> None:
+        """Remove every paper (the schema and the directory stay)."""
+        self._write(lambda writer: writer.delete_all_documents())
+
+    def count(self) -> int:
+        return self._index.searcher().num_docs
+
+    # Searching -----------------------------------------------------------
+
+    def search(
+        self,
+        query: ParsedQuery | str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[LexicalHit]:
+        """The hits for ``query`` and ``filters``, best first; [] when neither asks for anything."""
+        if isinstance(query, str):
+            query = parse_query(query)
+        limit = min(max(0, int(limit)), MAX_LIMIT)
+        offset = max(0, int(offset))
+        scoring = self._scoring(query)
+        required = self._required(query, filters)
+        excluded = self._excluded(query)
+        if limit == 0 or (not scoring and not required):
+            return []
+        # Restrictions score 0 so that only the words, phrases and fields rank.
+        clauses = [(Occur.Must, Query.const_score_query(q, 0.0)) for q in required]
+        clauses += [(Occur.MustNot, q) for q in excluded]
+        searcher = self._index.searcher()
+        if scoring:
+            clauses.append((Occur.Must, _any(scoring)))
+            result = searcher.search(
+                Query.boolean_query(clauses), limit=limit, offset=offset, count=False
+            )
+            hits = [(float(score), addr) for score, addr in result.hits]
+        else:
+            result = searcher.search(
+                Query.boolean_query(clauses),
+                limit=limit,
+                offset=offset,
+                count=False,
+                order_by_field="published",
+                order=tantivy.Order.Desc,
+            )
+            hits = [(0.0, addr) for _, addr in result.hits]
+        return [
+            LexicalHit(id=searcher.doc(addr)["id"][0], score=score, rank=offset + i)
+            for i, (score, addr) in enumerate(hits, 1)
+        ]
+
+    def _scoring(self, query: ParsedQuery) -> list[Query]:
+        """The clauses that rank: free words (any one may match) and required text clauses."""
+        words = []
+        for term in query.terms:
+            if not self._english.analyze(term):
+                # A stop word ("the") would still match names such as "The
+                # BABAR Collaboration"; author: finds those on purpose.
+                continue
+            per_field = [
+                Query.boost_query(q, BOOSTS[name])
+                for name in TEXT_FIELDS
+                if (q := self._text(name, term)) is not None
+            ]
+            if per_field:
+                words.append(_any(per_field))
+        must = [q for phrase in query.phrases if (q := self._in_fields(PHRASE_FIELDS, phrase))]
+        must += [q for v in query.fields.get("title", []) if (q := self._text("title", v))]
+        must += [q for v in query.fields.get("author", []) if (q := self._text("authors", v))]
+        if not must:
+            return words
+        if words:  # the words still rank papers that have every required clause
+            must.append(Query.boolean_query([(Occur.Should, w) for w in words]))
+        return [Query.boolean_query([(Occur.Must, q) for q in must])]
+
+    def _required(self, query: ParsedQuery, filters: SearchFilters | None) -> list[Query]:
+        schema = self._schema
+        required = [
+            Query.term_query(schema, "categories", c.lower()) for c in query.fields.get("cat", [])
+        ]
+        if filters is None:
+            return required
+        # Filters come from URL parameters: as untrusted as the query text.
+        cats = [c for c in (clean(c).strip().lower() for c in filters.categories) if c]
+        if cats:
+            required.append(Query.term_set_query(schema, "categories", cats))
+        author = author_key(clean(filters.author or ""))
+        if author:
+            required.append(Query.term_query(schema, "author_exact", author))
+        if filters.date_from or filters.date_to:
+            lo = date_number(filters.date_from) if filters.date_from else None
+            hi = date_number(filters.date_to, end=True) if filters.date_to else None
+            required.append(Query.range_query(schema, "published", FieldType.Integer, lo, hi))
+        if filters.min_upvotes is not None:
+            least = max(0, int(filters.min_upvotes))
+            required.append(Query.range_query(schema, "upvotes", FieldType.Unsigned, least, None))
+        return required
+
+    def _excluded(self, query: ParsedQuery) -> list[Query]:
+        out = [q for v in query.excluded if (q := self._in_fields(TEXT_FIELDS, v))]
+        ex = query.excluded_fields
+        out += [q for v in ex.get("title", []) if (q := self._text("title", v))]
+        out += [q for v in ex.get("author", []) if (q := self._text("authors", v))]
+        out += [Query.term_query(self._schema, "categories", c.lower()) for c in ex.get("cat", [])]
+        return out
+
+    def _in_fields(self, names: Iterable[str], text: str) -> Query | None:
+        found = [q for name in names if (q := self._text(name, text)) is not None]
+        return _any(found) if found else None
+
+    def _text(self, name: str, text: str) -> Query | None:
+        """``text`` analyzed as field ``name`` indexes it: a term, a phrase, or None if no tokens."""
+        analyzer = self._names if name == "authors" else self._english
+        tokens = analyzer.pre_tokenize(text).tokens
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return Query.term_query(self._schema, name, tokens[0].text)
+        # Positions keep the gaps of removed stop words: "graph of networks"
+        # matches "graph for networks" but not "graph networks".
+        first = tokens[0].position
+        words = [(t.position - first, t.text) for t in tokens]
+        return Query.phrase_query(self._schema, name, words)
+
+
+def _any(queries: list[Query]) -> Query:
+    return (
+        queries[0]
+        if len(queries) == 1
+        else Query.boolean_query([(Occur.Should, q) for q in queries])
+    )
