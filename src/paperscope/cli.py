@@ -7,6 +7,7 @@ library lives in ``~/.local/share/paperscope/paperscope.db``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -130,6 +131,7 @@ def import_(
             report = _import_one(lib, path, format, strict, batch_size, quiet)
             failed |= not report.ok
             _print_report(report)
+        _sync(lib, quiet)  # new papers are searchable as soon as the command ends
     raise typer.Exit(1 if failed else 0)
 
 
@@ -335,6 +337,90 @@ def export(
                 os.unlink(tmp)
                 raise
     err.print(f"exported {count:,} papers" + (f" to {output}" if output else ""))
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help='Words, "phrases", -exclusions, title: author: cat:.')
+    ],
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Results per page.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many results.")] = 0,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Published on or after: YYYY[-MM[-DD]].")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--until", help="Published on or before: YYYY[-MM[-DD]].")
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="arXiv category; repeat for any of several."),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Exact author name.")] = None,
+    min_upvotes: Annotated[
+        int | None, typer.Option(min=0, help="At least this many upvotes.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Search titles, abstracts and authors (BM25), with exact look-up first.
+
+    An arXiv id or URL, a DOI or a paper's exact title puts that paper first.
+    Quoted phrases match as phrases, -word excludes, and title:, author: and
+    cat: restrict a term to one field. Every result says why it matched.
+    """
+    from paperscope.search.query import SearchFilters
+
+    for name, value in (("--from", date_from), ("--until", date_to)):
+        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            err.print(f"error: {name} {value!r} is not a date like 2026-11-01, 2026-11 or 2026")
+            raise typer.Exit(2)
+    filters = SearchFilters(
+        date_from=date_from,
+        date_to=date_to,
+        categories=category or [],
+        author=author,
+        min_upvotes=min_upvotes,
+    )
+    with _open(db) as lib:
+        _sync(lib, quiet=as_json)
+        results = lib.search(query, filters=filters, limit=limit, offset=offset)
+    if as_json:
+        out.print_json(orjson.dumps([_hit_json(h) for h in results.hits]).decode())
+        return
+    if not results.hits:
+        out.print(f"nothing matched {query!r}")
+        raise typer.Exit(1)
+    table = Table(show_lines=False)
+    for column in ("#", "id", "title", "published", "why"):
+        table.add_column(column, overflow="fold")
+    for n, hit in enumerate(results.hits, offset + 1):
+        why = ", ".join(f"{k}={v}" for k, v in hit.why.items())
+        table.add_row(str(n), hit.id, hit.paper.title, (hit.paper.published or "")[:10], why)
+    out.print(table)
+
+
+def _hit_json(hit) -> dict:
+    from paperscope.importers.jsonl import to_dict
+
+    paper = to_dict(hit.paper)
+    return {"id": hit.id, "score": hit.score, "why": hit.why, "paper": paper}
+
+
+def _sync(lib: Library, quiet: bool = False) -> None:
+    """Catch the search index up with the library, with a progress bar if that takes long."""
+    progress = Progress(
+        TextColumn("indexing for search"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("", total=None)
+        lib.sync_index(lambda done, total: progress.update(task, completed=done, total=total))
 
 
 @app.command()

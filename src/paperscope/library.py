@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,10 @@ from typing import TYPE_CHECKING, BinaryIO
 from paperscope import importers
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
+from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
+from paperscope.search.lexical import LexicalIndex
+from paperscope.search.query import SearchFilters, parse_query
+from paperscope.search.results import Hit, SearchResults
 from paperscope.store import BatchResult, SQLiteStore
 
 if TYPE_CHECKING:
@@ -26,6 +32,9 @@ BATCH = 2_000
 BULK_BATCH = 10_000  # fewer commits rewrite the same index pages less often
 BULK_MIN_PAPERS = 100_000
 BYTES_PER_PAPER_ESTIMATE = 1_000
+SYNC_BATCH = 10_000  # papers per index commit when catching up
+MARK_FILE = "synced.json"  # the last change sequence number the index applied
+MAX_PAGE = 200
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
 
 
@@ -144,6 +153,7 @@ class Library:
     def __init__(self, url: str | Path):
         self.url = str(url)
         self.store = SQLiteStore(url)
+        self._lexical: LexicalIndex | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -291,23 +301,30 @@ class Library:
         """The id of the paper ``ref`` names: an id, an old id, an arXiv id or
         URL (with or without version), a DOI or doi.org URL, or an exact title
         (case, accents and punctuation folded)."""
+        found = self.exact_match(ref)
+        return found[0] if found else None
+
+    def exact_match(self, ref: str) -> tuple[str, str] | None:
+        """``(paper id, what matched)`` for a reference that names one paper exactly."""
         ref = ref.strip()
-        if not ref:
+        if not ref or len(ref) > 2_000:
             return None
         if self.store.get(ref) is not None:
-            return ref
-        keys = ["id:" + ref]
+            return ref, "id"
+        keys = [("id:" + ref, "former id")]
         arxiv = parse_arxiv_id(ref)
         if arxiv:
-            keys.insert(0, "arxiv:" + arxiv[0])
+            url = "://" in ref or ref.lower().startswith(("arxiv.org", "huggingface.co", "hf.co"))
+            kind = "arXiv URL" if url else "arXiv id"
+            keys.insert(0, ("arxiv:" + arxiv[0], kind))
         doi = normalize_doi(ref)
         if doi:
-            keys.append("doi:" + doi.lower())
-        keys.append("title:" + title_hash(ref))
-        for key in keys:
+            keys.append(("doi:" + doi.lower(), "DOI"))
+        keys.append(("title:" + title_hash(ref), "title"))
+        for key, kind in keys:
             found = self.store.find_key(key)
             if found:
-                return found
+                return found, kind
         return None
 
     def get(self, ref: str) -> Paper | None:
@@ -343,6 +360,87 @@ class Library:
                 text.flush()
                 text.detach()
         raise ValueError(f"cannot export as {format!r}; choose jsonl or bibtex")
+
+    # -- search -----------------------------------------------------------
+
+    @property
+    def index_path(self) -> Path:
+        """Search indexes live beside the database: ``library.db.search/``."""
+        return Path(str(self.store.path) + ".search")
+
+    def lexical_index(self) -> LexicalIndex:
+        if self._lexical is None:
+            index = LexicalIndex(self.index_path / "lexical", rebuild=True)
+            if index.rebuilt:
+                self._save_mark(0)  # a new schema: every paper must be indexed again
+            self._lexical = index
+        return self._lexical
+
+    def sync_index(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the keyword index up to date with the store; returns papers indexed.
+
+        Reads the store's change sequence after the last number the index
+        applied, so it is cheap when nothing changed and catches up after a
+        crash between a database commit and an index commit.
+        """
+        index = self.lexical_index()
+        since = self._load_mark()
+        if since >= self.store.last_change():
+            return 0
+        total = self.store.count_changed_since(since)
+        done = 0
+        for up_to, papers, removed in self.store.changes_since(since, batch=SYNC_BATCH):
+            if removed:
+                index.remove(removed)
+            if papers:
+                index.upsert(papers)
+            done += len(papers)
+            self._save_mark(up_to)
+            if progress:
+                progress(done, total)
+        return done
+
+    def _load_mark(self) -> int:
+        try:
+            return int(json.loads((self.index_path / MARK_FILE).read_text())["seq"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+
+    def _save_mark(self, seq: int) -> None:
+        path = self.index_path / MARK_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seq": seq}))
+        os.replace(tmp, path)
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResults:
+        """Keyword search, with a paper the query names exactly (id, URL, DOI,
+        title) put first. Never raises for any query text."""
+        self.sync_index()
+        limit = max(1, min(limit, MAX_PAGE))
+        offset = max(0, offset)
+        hits: list[Hit] = []
+        exact = self.exact_match(query)
+        if exact:
+            hits.append(Hit(exact[0], 0.0, {"exact": exact[1]}))
+        wanted = min(offset + limit + 1, LEXICAL_MAX)
+        for h in self.lexical_index().search(parse_query(query), limit=wanted, filters=filters):
+            if exact and h.id == exact[0]:
+                hits[0].why.update(keyword_rank=h.rank, bm25=round(h.score, 3))
+                continue
+            hits.append(Hit(h.id, h.score, {"keyword_rank": h.rank, "bm25": round(h.score, 3)}))
+        if exact:  # ranks above every keyword hit
+            hits[0].score = max((h.score for h in hits[1:]), default=0.0) + 1.0
+        page = hits[offset : offset + limit]
+        for hit in page:
+            hit.paper = self.store.get(hit.id)
+        return SearchResults(query, "keyword", [h for h in page if h.paper], offset, limit)
 
     def stats(self, top: int = 15) -> Stats:
         return Stats(**self.store.stats(top))

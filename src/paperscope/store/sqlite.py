@@ -389,6 +389,9 @@ class SQLiteStore:
 
     # -- reading --------------------------------------------------------
 
+    def count_changed_since(self, seq: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM papers WHERE seq > ?", (seq,)).fetchone()[0]
+
     def last_change(self) -> int:
         """The sequence number of the latest change to any paper."""
         return self._seq()

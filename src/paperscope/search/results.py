@@ -1,0 +1,35 @@
+"""The one result type every ranker returns: ids, scores and why each matched.
+
+Views (CLI, web pages, API, feeds) filter and paginate any ranking the same
+way, and can always show the reasoning behind a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from paperscope.models import Paper
+
+
+@dataclass(slots=True)
+class Hit:
+    """One ranked paper. ``why`` names each reason it is here, e.g.
+    ``{"exact": "arXiv id"}`` or ``{"keyword_rank": 3, "bm25": 11.2}``."""
+
+    id: str
+    score: float
+    why: dict[str, str | int | float] = field(default_factory=dict)
+    paper: Paper | None = None
+
+
+@dataclass(slots=True)
+class SearchResults:
+    query: str
+    mode: str
+    hits: list[Hit]
+    offset: int = 0
+    limit: int = 20
+
+    @property
+    def ids(self) -> list[str]:
+        return [h.id for h in self.hits]
