@@ -1,0 +1,150 @@
+"""Keyword search latency and memory over a synthetic library.
+
+    python bench/search_speed.py [--sizes 100000,1000000] [--queries 1000]
+
+For each size, imports that many synthetic papers (bench/gen_arxiv.py's file,
+cut to size) into a fresh library in a child process, builds the keyword
+index, then times realistic queries two ways: the bare index (parse + BM25),
+and the whole ``Library.search`` the CLI and web use (exact look-up, BM25,
+loading the 20 papers shown). Prints p50/p95/p99 in milliseconds, the index
+build rate, and the RSS of the searching process.
+
+Queries are made from the corpus itself, as users type them: 2-4 words of a
+random title, a quoted two-word phrase, a word with -exclusion, a cat: or
+author: restriction, a date filter, and an exact arXiv id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import REPO, current_rss_bytes, figure, peak_rss_bytes
+
+OUT = REPO / "bench" / "out"
+STOP = {"a", "an", "the", "of", "for", "in", "on", "with", "and", "to", "via", "from", "by"}
+
+
+def data_file(size: int) -> Path:
+    big = OUT / "arxiv-1000000.jsonl"
+    if not big.exists():
+        subprocess.run(
+            [sys.executable, str(REPO / "bench" / "gen_arxiv.py"), str(big), "--count", "1000000"],
+            check=True,
+        )
+    if size >= 1_000_000:
+        return big
+    part = OUT / f"arxiv-1000000-first-{size}.jsonl"
+    if not part.exists():
+        with big.open("rb") as src, part.open("wb") as dst:
+            for _ in range(size):
+                dst.write(src.readline())
+    return part
+
+
+def make_queries(path: Path, count: int, seed: int = 7) -> list[tuple[str, dict]]:
+    rng = random.Random(seed)
+    records = []
+    with path.open("rb") as f:
+        for i, line in enumerate(f):
+            if rng.random() < 5_000 / 1_000_000 or i < 200:
+                records.append(json.loads(line))
+    queries: list[tuple[str, dict]] = []
+    while len(queries) < count:
+        r = rng.choice(records)
+        words = [w.strip(".,:;()$") for w in r["title"].split()]
+        words = [w for w in words if w and w.lower() not in STOP and w.isalpha()]
+        if len(words) < 2:
+            continue
+        kind = rng.random()
+        picked = rng.sample(words, min(len(words), rng.randint(2, 4)))
+        if kind < 0.45:
+            queries.append((" ".join(picked), {}))
+        elif kind < 0.6:
+            i = rng.randrange(len(words) - 1)
+            queries.append((f'"{words[i]} {words[i + 1]}"', {}))
+        elif kind < 0.7:
+            queries.append((f"{picked[0]} {picked[1]} -{rng.choice(words)}", {}))
+        elif kind < 0.8:
+            queries.append((f"{picked[0]} cat:{r['categories'].split()[0]}", {}))
+        elif kind < 0.87:
+            last = r["authors_parsed"][0][0]
+            queries.append((f'{picked[0]} author:"{last}"', {}))
+        elif kind < 0.95:
+            queries.append((" ".join(picked), {"date_from": "2020-01-01"}))
+        else:
+            queries.append((r["id"], {}))
+    return queries
+
+
+def percentiles(times: list[float]) -> tuple[float, float, float]:
+    ms = sorted(t * 1000 for t in times)
+    q = statistics.quantiles(ms, n=100)
+    return q[49], q[94], q[98]
+
+
+def child(size: int, count: int) -> None:
+    from paperscope.library import Library
+    from paperscope.search.query import SearchFilters, parse_query
+
+    path = data_file(size)
+    with tempfile.TemporaryDirectory(prefix="paperscope-search-") as tmp:
+        lib = Library(Path(tmp) / "lib.db")
+        lib.import_file(path)
+        started = time.perf_counter()
+        lib.sync_index()
+        build = time.perf_counter() - started
+        figure(f"{size // 1000}k index build rate", size / build, "papers/s")
+        index = lib.lexical_index()
+        queries = make_queries(path, count)
+        for text, filters in queries[:50]:  # warm up caches
+            lib.search(text, filters=SearchFilters(**filters))
+        bare, full, empty = [], [], 0
+        for text, filters in queries:
+            f = SearchFilters(**filters)
+            t = time.perf_counter()
+            index.search(parse_query(text), limit=20, filters=f)
+            bare.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            results = lib.search(text, filters=f, limit=20)
+            full.append(time.perf_counter() - t)
+            empty += not results.hits
+        for label, times in (("index", bare), ("Library.search", full)):
+            p50, p95, p99 = percentiles(times)
+            figure(f"{size // 1000}k {label} p50", p50, "ms")
+            figure(f"{size // 1000}k {label} p95", p95, "ms")
+            figure(f"{size // 1000}k {label} p99", p99, "ms")
+        figure(f"{size // 1000}k queries with no result", empty, f"of {len(queries)}")
+        figure(f"{size // 1000}k RSS while searching", current_rss_bytes() / 2**20, "MiB")
+        figure(
+            f"{size // 1000}k peak RSS (import + index + search)", peak_rss_bytes() / 2**20, "MiB"
+        )
+        lib.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.queries)
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"\n# {size:,} papers", flush=True)
+        cmd = [sys.executable, __file__, "--child", str(size), "--queries", str(args.queries)]
+        subprocess.run(cmd, check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
