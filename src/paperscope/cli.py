@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -112,6 +113,9 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    embed: Annotated[
+        bool, typer.Option("--embed", help="Also embed the new papers for semantic search.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -132,6 +136,10 @@ def import_(
             failed |= not report.ok
             _print_report(report)
         _sync(lib, quiet)  # new papers are searchable as soon as the command ends
+        if embed:
+            with _bar("embedding", quiet) as (progress, task):
+                done = lib.embed(lambda n, total: progress.update(task, completed=n, total=total))
+            out.print(f"embedded {done:,} papers")
     raise typer.Exit(1 if failed else 0)
 
 
@@ -360,17 +368,25 @@ def search(
     min_upvotes: Annotated[
         int | None, typer.Option(min=0, help="At least this many upvotes.")
     ] = None,
+    mode: Annotated[
+        str, typer.Option(help="hybrid (keyword + semantic, fused), keyword or semantic.")
+    ] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Search titles, abstracts and authors (BM25), with exact look-up first.
+    """Search titles, abstracts and authors: keywords (BM25), meaning
+    (sentence embeddings) or both fused, with exact look-up first.
 
     An arXiv id or URL, a DOI or a paper's exact title puts that paper first.
     Quoted phrases match as phrases, -word excludes, and title:, author: and
     cat: restrict a term to one field. Every result says why it matched.
     """
+    from paperscope.library import MODES
     from paperscope.search.query import SearchFilters
 
+    if mode not in MODES:
+        err.print(f"error: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        raise typer.Exit(2)
     for name, value in (("--from", date_from), ("--until", date_to)):
         if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             err.print(f"error: {name} {value!r} is not a date like 2026-11-01, 2026-11 or 2026")
@@ -384,13 +400,18 @@ def search(
     )
     with _open(db) as lib:
         _sync(lib, quiet=as_json)
-        results = lib.search(query, filters=filters, limit=limit, offset=offset)
+        results = lib.search(query, mode=mode, filters=filters, limit=limit, offset=offset)
+    _print_hits(results, as_json, f"nothing matched {query!r}")
+
+
+def _print_hits(results, as_json: bool, nothing: str) -> None:
     if as_json:
         out.print_json(orjson.dumps([_hit_json(h) for h in results.hits]).decode())
         return
     if not results.hits:
-        out.print(f"nothing matched {query!r}")
+        out.print(nothing)
         raise typer.Exit(1)
+    offset = results.offset
     table = Table(show_lines=False)
     for column in ("#", "id", "title", "published", "why"):
         table.add_column(column, overflow="fold")
@@ -421,6 +442,56 @@ def _sync(lib: Library, quiet: bool = False) -> None:
     with progress:
         task = progress.add_task("", total=None)
         lib.sync_index(lambda done, total: progress.update(task, completed=done, total=total))
+
+
+@app.command()
+def embed(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Compute sentence embeddings for semantic search and similar papers.
+
+    Embeds only papers without an embedding or whose title or abstract
+    changed; stopped at any point, it continues where it left off. The model
+    (all-MiniLM-L6-v2) ships inside a Python package: nothing is downloaded.
+    """
+    with _open(db) as lib, _bar("embedding", quiet) as (progress, task):
+        done = lib.embed(lambda n, total: progress.update(task, completed=n, total=total))
+        total = lib.vector_index().count()
+    out.print(f"embedded {done:,} papers; {total:,} have embeddings")
+
+
+@app.command()
+def similar(
+    ref: Annotated[str, typer.Argument(help="An id, arXiv id or URL, DOI, or exact title.")],
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Papers similar to one: nearest by embedding, or by keywords of its
+    title when it has no embedding yet."""
+    with _open(db) as lib:
+        if lib.get(ref) is None:
+            err.print(f"no paper matches {ref!r}")
+            raise typer.Exit(1)
+        results = lib.similar(ref, limit=limit)
+    _print_hits(results, as_json, "no similar papers found")
+
+
+@contextmanager
+def _bar(label: str, quiet: bool):
+    """A progress bar on standard error: yields (progress, task)."""
+    progress = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    with progress:
+        yield progress, progress.add_task("", total=None)
 
 
 @app.command()

@@ -18,10 +18,14 @@ from typing import TYPE_CHECKING, BinaryIO
 from paperscope import importers
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
+from paperscope.search.embed import Embedder
+from paperscope.search.hybrid import rrf
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
-from paperscope.search.lexical import LexicalIndex
+from paperscope.search.lexical import LexicalIndex, author_key, date_number
 from paperscope.search.query import SearchFilters, parse_query
 from paperscope.search.results import Hit, SearchResults
+from paperscope.search.semantic import embed_pending, semantic_search, similar
+from paperscope.search.vectors import VectorIndex
 from paperscope.store import BatchResult, SQLiteStore
 
 if TYPE_CHECKING:
@@ -35,6 +39,9 @@ BYTES_PER_PAPER_ESTIMATE = 1_000
 SYNC_BATCH = 10_000  # papers per index commit when catching up
 MARK_FILE = "synced.json"  # the last change sequence number the index applied
 MAX_PAGE = 200
+MODES = ("hybrid", "keyword", "semantic")
+FUSION_DEPTH = 100  # candidates each ranking brings to the fusion
+FILTER_OVERFETCH = 5  # semantic candidates fetched per wanted hit when filters apply
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
 
 
@@ -154,6 +161,8 @@ class Library:
         self.url = str(url)
         self.store = SQLiteStore(url)
         self._lexical: LexicalIndex | None = None
+        self._vectors: VectorIndex | None = None
+        self._embedder: Embedder | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -412,38 +421,134 @@ class Library:
         tmp.write_text(json.dumps({"seq": seq}))
         os.replace(tmp, path)
 
+    def vector_index(self) -> VectorIndex:
+        if self._vectors is None:
+            self._vectors = VectorIndex(self.index_path / "vectors")
+        return self._vectors
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder()
+        return self._embedder
+
+    def embed(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every paper whose title or abstract has no vector yet (or changed).
+
+        A batch job: resumable (it continues after the last finished chunk)
+        and incremental (unchanged text is never embedded twice)."""
+        return embed_pending(self.store, self.vector_index(), self.embedder(), progress=progress)
+
     def search(
         self,
         query: str,
         *,
+        mode: str = "hybrid",
         filters: SearchFilters | None = None,
         limit: int = 20,
         offset: int = 0,
     ) -> SearchResults:
-        """Keyword search, with a paper the query names exactly (id, URL, DOI,
-        title) put first. Never raises for any query text."""
+        """Search in ``mode`` (keyword, semantic or hybrid), with a paper the
+        query names exactly (id, URL, DOI, title) put first. Never raises for
+        any query text.
+
+        Hybrid fuses the keyword and semantic rankings with reciprocal rank
+        fusion; papers not embedded yet still come through their keywords,
+        and with no embeddings at all hybrid is keyword search.
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
         self.sync_index()
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
-        hits: list[Hit] = []
+        depth = min(offset + limit + 1, LEXICAL_MAX)
+        rankings: dict[str, list[str]] = {}
+        scores: dict[str, dict[str, float]] = {}
+        if mode in ("keyword", "hybrid"):
+            hits = self.lexical_index().search(
+                parse_query(query),
+                limit=max(depth, FUSION_DEPTH) if mode == "hybrid" else depth,
+                filters=filters,
+            )
+            rankings["keyword"] = [h.id for h in hits]
+            scores["bm25"] = {h.id: round(h.score, 3) for h in hits}
+        if mode in ("semantic", "hybrid") and self.vector_index().count():
+            found = self._semantic(query, max(depth, FUSION_DEPTH), filters)
+            rankings["semantic"] = [pid for pid, _ in found]
+            scores["cosine"] = {pid: round(score, 4) for pid, score in found}
+        hits_out = []
+        for pid, score, ranks in rrf(rankings):
+            why: dict[str, str | int | float] = {f"{name}_rank": r for name, r in ranks.items()}
+            for name, table in scores.items():
+                if pid in table:
+                    why[name] = table[pid]
+            if len(rankings) == 1:  # one ranking: show its own score, not a fused one
+                score = scores["bm25" if "keyword" in rankings else "cosine"][pid]
+            hits_out.append(Hit(pid, score, why))
         exact = self.exact_match(query)
         if exact:
-            hits.append(Hit(exact[0], 0.0, {"exact": exact[1]}))
-        wanted = min(offset + limit + 1, LEXICAL_MAX)
-        for h in self.lexical_index().search(parse_query(query), limit=wanted, filters=filters):
-            if exact and h.id == exact[0]:
-                hits[0].why.update(keyword_rank=h.rank, bm25=round(h.score, 3))
-                continue
-            hits.append(Hit(h.id, h.score, {"keyword_rank": h.rank, "bm25": round(h.score, 3)}))
-        if exact:  # ranks above every keyword hit
-            hits[0].score = max((h.score for h in hits[1:]), default=0.0) + 1.0
-        page = hits[offset : offset + limit]
+            rest = [h for h in hits_out if h.id != exact[0]]
+            mine = next((h for h in hits_out if h.id == exact[0]), Hit(exact[0], 0.0))
+            mine.why = {"exact": exact[1], **mine.why}
+            mine.score = max((h.score for h in rest), default=0.0) + 1.0  # above every other hit
+            hits_out = [mine, *rest]
+        page = hits_out[offset : offset + limit]
         for hit in page:
             hit.paper = self.store.get(hit.id)
-        return SearchResults(query, "keyword", [h for h in page if h.paper], offset, limit)
+        return SearchResults(query, mode, [h for h in page if h.paper], offset, limit)
+
+    def _semantic(
+        self, query: str, k: int, filters: SearchFilters | None
+    ) -> list[tuple[str, float]]:
+        """Nearest papers to the query's meaning, filtered like keyword results."""
+        if filters is None or filters.is_empty:
+            return semantic_search(self.vector_index(), self.embedder(), query, k)
+        found = semantic_search(self.vector_index(), self.embedder(), query, k * FILTER_OVERFETCH)
+        return [(pid, s) for pid, s in found if _passes(self.store.get(pid), filters)][:k]
+
+    def similar(self, ref: str, *, limit: int = 10) -> SearchResults:
+        """Papers like the one ``ref`` names: nearest by embedding, or, for a
+        paper without one, a keyword search on its title."""
+        paper = self.get(ref)
+        if paper is None:
+            return SearchResults(ref, "similar", [], 0, limit)
+        found = similar(self.vector_index(), paper.id, limit) if self.vector_index().count() else []
+        if found:
+            hits = [Hit(pid, round(s, 4), {"cosine": round(s, 4), "semantic_rank": r})
+                    for r, (pid, s) in enumerate(found, 1)]  # fmt: skip
+        else:
+            self.sync_index()
+            lexical = self.lexical_index().search(paper.title, limit=limit + 1)
+            hits = [Hit(h.id, h.score, {"keyword_rank": h.rank, "bm25": round(h.score, 3), "via": "title"})
+                    for h in lexical if h.id != paper.id][:limit]  # fmt: skip
+        for hit in hits:
+            hit.paper = self.store.get(hit.id)
+        return SearchResults(paper.id, "similar", [h for h in hits if h.paper], 0, limit)
 
     def stats(self, top: int = 15) -> Stats:
         return Stats(**self.store.stats(top))
+
+
+def _passes(paper: Paper | None, f: SearchFilters) -> bool:
+    """The search filters, checked on a paper (for semantic candidates)."""
+    if paper is None:
+        return False
+    if f.categories and not {c.lower() for c in f.categories} & {
+        c.lower() for c in paper.categories
+    }:
+        return False
+    if f.author and author_key(f.author) not in {author_key(a) for a in paper.authors}:
+        return False
+    if f.min_upvotes is not None and paper.upvotes < f.min_upvotes:
+        return False
+    if f.date_from or f.date_to:
+        if not paper.published:
+            return False
+        day = date_number(paper.published[:10])
+        if f.date_from and day < date_number(f.date_from):
+            return False
+        if f.date_to and day > date_number(f.date_to, end=True):
+            return False
+    return True
 
 
 def _counted(

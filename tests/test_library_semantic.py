@@ -1,0 +1,77 @@
+"""Semantic and hybrid search, and similar papers, through the real Library and
+the real model (embedding a small set once for the module)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from paperscope.library import Library
+from paperscope.search.query import SearchFilters
+from tests.conftest import ARXIV_SAMPLE
+
+EMBEDDED = 40  # the first papers of the sample get embeddings; the rest do not
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("semantic")
+    lines = ARXIV_SAMPLE.read_text(encoding="utf-8").splitlines()
+    (tmp / "first.jsonl").write_text("\n".join(lines[:EMBEDDED]) + "\n", encoding="utf-8")
+    (tmp / "rest.jsonl").write_text("\n".join(lines[EMBEDDED:]) + "\n", encoding="utf-8")
+    with Library(tmp / "lib.db") as library:
+        library.import_file(tmp / "first.jsonl")
+        assert library.embed() == EMBEDDED
+        library.import_file(tmp / "rest.jsonl")  # imported later, not embedded
+        yield library
+
+
+def records():
+    return [json.loads(line) for line in ARXIV_SAMPLE.read_text(encoding="utf-8").splitlines()]
+
+
+def test_semantic_mode_finds_a_paper_from_a_paraphrase_of_its_abstract(lib):
+    target = records()[1]  # embedded
+    sentence = " ".join(target["abstract"].split()).split(". ")[0]
+    results = lib.search(sentence, mode="semantic", limit=5)
+    assert target["id"] in results.ids[:3]
+    assert all("cosine" in h.why and "keyword_rank" not in h.why for h in results.hits)
+
+
+def test_hybrid_fuses_both_rankings_and_shows_each_rank(lib):
+    target = records()[1]
+    results = lib.search(" ".join(target["title"].split()[:6]), limit=10)
+    assert results.mode == "hybrid"
+    both = [h for h in results.hits if "keyword_rank" in h.why and "semantic_rank" in h.why]
+    assert both, "an embedded paper that matches the words should carry both ranks"
+    assert [h.score for h in results.hits] == sorted((h.score for h in results.hits), reverse=True)
+
+
+def test_papers_not_embedded_are_still_found_through_keywords(lib):
+    late = records()[150]  # imported after the embedding run
+    assert not lib.vector_index().has(late["id"])
+    results = lib.search(" ".join(late["title"].split()), limit=5)
+    hit = next(h for h in results.hits if h.id == late["id"])
+    assert "keyword_rank" in hit.why and "semantic_rank" not in hit.why
+
+
+def test_semantic_candidates_obey_the_filters(lib):
+    results = lib.search(
+        "quantum field theory", mode="semantic", filters=SearchFilters(categories=["hep-th"])
+    )
+    assert results.hits and all("hep-th" in h.paper.categories for h in results.hits)
+
+
+def test_similar_uses_embeddings_and_falls_back_to_title_keywords(lib):
+    embedded, late = records()[0]["id"], records()[150]["id"]
+    near = lib.similar(embedded, limit=5)
+    assert near.hits and embedded not in near.ids and all("cosine" in h.why for h in near.hits)
+    fallback = lib.similar(late, limit=5)
+    assert late not in fallback.ids and all(h.why.get("via") == "title" for h in fallback.hits)
+    assert lib.similar("no such paper").hits == []
+
+
+def test_an_unknown_mode_is_refused_by_name(lib):
+    with pytest.raises(ValueError, match="unknown search mode 'fuzzy'"):
+        lib.search("x", mode="fuzzy")
