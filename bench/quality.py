@@ -91,18 +91,41 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--modes", default="keyword,semantic,hybrid")
     parser.add_argument("--k", type=int, default=DEFAULT_K, help="the RRF constant")
+    parser.add_argument(
+        "--sweep", action="store_true", help="also score hybrid over a grid of k and weights"
+    )
     args = parser.parse_args()
     modes = args.modes.split(",")
     papers, queries, qrels = load()
     print(f"# SciFact: {len(papers):,} documents, {len(queries)} queries with complete judgments")
+    runs_by_mode = {}
     with tempfile.TemporaryDirectory(prefix="paperscope-quality-") as tmp:
         for mode, rank in rankers(papers, modes, Path(tmp), args.k).items():
-            runs = {q: rank(text) for q, text in queries.items()}
+            runs = runs_by_mode[mode] = {q: rank(text) for q, text in queries.items()}
             figure(f"{mode} nDCG@10", sum(ndcg(runs[q], qrels[q]) for q in queries) / len(queries))
             figure(
                 f"{mode} Recall@100", sum(recall(runs[q], qrels[q]) for q in queries) / len(queries)
             )
+    if args.sweep and {"keyword", "semantic"} <= set(runs_by_mode):
+        sweep(runs_by_mode["keyword"], runs_by_mode["semantic"], qrels)
     return 0
+
+
+def sweep(keyword: dict, semantic: dict, qrels: dict) -> None:
+    """nDCG@10 of weighted RRF over a small grid (weights relative to keyword = 1)."""
+    print("\n# hybrid nDCG@10 by RRF k (rows) and semantic weight (columns)")
+    weights = (0.2, 0.3, 0.5, 0.7, 1.0)
+    print("k    " + "  ".join(f"{w:>5}" for w in weights))
+    for k in (10, 30, 60, 100):
+        row = []
+        for w in weights:
+            total = 0.0
+            for q in qrels:
+                rankings = {"keyword": keyword[q], "semantic": semantic[q]}
+                fused = rrf(rankings, k=k, weights={"semantic": w})
+                total += ndcg([pid for pid, _, _ in fused], qrels[q])
+            row.append(total / len(qrels))
+        print(f"{k:<4} " + "  ".join(f"{v:.3f}" for v in row))
 
 
 if __name__ == "__main__":

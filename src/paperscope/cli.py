@@ -316,17 +316,7 @@ def export(
     if format not in ("jsonl", "bibtex"):
         err.print(f"error: cannot export as {format!r}; choose jsonl or bibtex")
         raise typer.Exit(2)
-    progress = Progress(
-        TextColumn("exporting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    )
-    with _open(db) as lib, progress:
-        task = progress.add_task("", total=None)
+    with _open(db) as lib, _bar("exporting", quiet) as (progress, task):
 
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
@@ -430,17 +420,7 @@ def _hit_json(hit) -> dict:
 
 def _sync(lib: Library, quiet: bool = False) -> None:
     """Catch the search index up with the library, with a progress bar if that takes long."""
-    progress = Progress(
-        TextColumn("indexing for search"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    )
-    with progress:
-        task = progress.add_task("", total=None)
+    with _bar("indexing for search", quiet) as (progress, task):
         lib.sync_index(lambda done, total: progress.update(task, completed=done, total=total))
 
 
