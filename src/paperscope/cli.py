@@ -420,8 +420,15 @@ def _hit_json(hit) -> dict:
 
 def _sync(lib: Library, quiet: bool = False) -> None:
     """Catch the search index up with the library, with a progress bar if that takes long."""
-    with _bar("indexing for search", quiet) as (progress, task):
-        lib.sync_index(lambda done, total: progress.update(task, completed=done, total=total))
+    try:
+        with _bar("indexing for search", quiet) as (progress, task):
+            lib.sync_index(lambda done, total: progress.update(task, completed=done, total=total))
+    except KeyboardInterrupt:
+        err.print(
+            "\ninterrupted while indexing for search: the library itself is complete, "
+            "and the index catches up by itself at the next search."
+        )
+        raise typer.Exit(130) from None
 
 
 @app.command()
