@@ -40,6 +40,9 @@ def _start(db, path):
     return subprocess.Popen(
         [sys.executable, "-m", "paperscope", "import", "--batch-size", str(BATCH), str(path)],
         env=env,
+        # As at a terminal: a shell that starts a job in the background (as CI
+        # may run this suite) has it ignore SIGINT, and children inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
