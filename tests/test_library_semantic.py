@@ -75,3 +75,11 @@ def test_similar_uses_embeddings_and_falls_back_to_title_keywords(lib):
 def test_an_unknown_mode_is_refused_by_name(lib):
     with pytest.raises(ValueError, match="unknown search mode 'fuzzy'"):
         lib.search("x", mode="fuzzy")
+
+
+@pytest.mark.parametrize(
+    "query", ["graph \ud800 networks", "\x00\x1b[31m", "🧪" * 500, "x" * 10_000, ""]
+)
+def test_hostile_queries_cannot_break_semantic_or_hybrid_search(lib, query):
+    for mode in ("semantic", "hybrid"):
+        assert isinstance(lib.search(query, mode=mode).hits, list)

@@ -22,7 +22,7 @@ from paperscope.search.embed import Embedder
 from paperscope.search.hybrid import rrf
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
 from paperscope.search.lexical import LexicalIndex, author_key, date_number
-from paperscope.search.query import SearchFilters, parse_query
+from paperscope.search.query import SearchFilters, clean, parse_query
 from paperscope.search.results import Hit, SearchResults
 from paperscope.search.semantic import embed_pending, semantic_search, similar
 from paperscope.search.vectors import VectorIndex
@@ -457,6 +457,9 @@ class Library:
         """
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        # Control characters and lone surrogates out, for every ranker alike: the
+        # embedding tokenizer raises on a lone surrogate.
+        query = clean(query)
         self.sync_index()
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
