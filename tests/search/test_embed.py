@@ -13,21 +13,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from paperscope.importers import arxiv_snapshot
 from paperscope.models import Paper, new_paper
 from paperscope.search.embed import DIM, MAX_CHARS, Embedder, model_dir, paper_text, text_hash
-from tests.conftest import ARXIV_SAMPLE
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    return Embedder()
-
-
-@pytest.fixture(scope="module")
-def papers(shared) -> list[Paper]:
-    with open(ARXIV_SAMPLE, "rb") as f:
-        return [item.paper for item in arxiv_snapshot.parse(f) if item.paper]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paperscope.importers import arxiv_snapshot
 from paperscope.models import Paper, new_paper
 from paperscope.search.lexical import (
     MARKER,
@@ -25,13 +24,6 @@ from paperscope.search.lexical import (
     date_number,
 )
 from paperscope.search.query import SearchFilters, parse_query
-from tests.conftest import ARXIV_SAMPLE
-
-
-@pytest.fixture(scope="module")
-def papers(shared) -> list[Paper]:
-    with open(ARXIV_SAMPLE, "rb") as f:
-        return [item.paper for item in arxiv_snapshot.parse(f) if item.paper]
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,6 @@ import dataclasses
 
 import pytest
 
-from paperscope.importers import arxiv_snapshot
-from paperscope.models import Paper
-from paperscope.search.embed import Embedder
 from paperscope.search.semantic import (
     MARK_FILE,
     embed_pending,
@@ -18,18 +15,6 @@ from paperscope.search.semantic import (
     similar,
 )
 from paperscope.search.vectors import VectorIndex
-from tests.conftest import ARXIV_SAMPLE
-
-
-@pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    return Embedder()
-
-
-@pytest.fixture(scope="module")
-def papers(shared) -> list[Paper]:
-    with open(ARXIV_SAMPLE, "rb") as f:
-        return [item.paper for item in arxiv_snapshot.parse(f) if item.paper]
 
 
 @pytest.fixture
