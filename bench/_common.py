@@ -86,3 +86,36 @@ def human_bytes(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     raise AssertionError("unreachable")
+
+
+OUT = REPO / "bench" / "out"
+
+
+def synthetic_file(size: int, full: int = 1_000_000) -> Path:
+    """A synthetic snapshot of ``size`` lines from bench/gen_arxiv.py, cached in bench/out/.
+
+    The ``full``-line file is generated once (seed 42); smaller sizes are its
+    first lines, cut into their own file. Both are written to a temporary name
+    and renamed, so an interrupted run never leaves a short file to be reused.
+    """
+    import subprocess
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    big = OUT / f"arxiv-{full}.jsonl"
+    if not big.exists():
+        print(f"generating {full:,} records into {big} ...", file=sys.stderr, flush=True)
+        generator = REPO / "bench" / "gen_arxiv.py"
+        subprocess.run([sys.executable, str(generator), str(big), "--count", str(full)], check=True)
+    if size >= full:
+        return big
+    part = OUT / f"arxiv-{full}-first-{size}.jsonl"
+    if not part.exists():
+        tmp = part.with_suffix(".tmp")
+        with big.open("rb") as src, tmp.open("wb") as dst:
+            for _ in range(size):
+                line = src.readline()
+                if not line:
+                    break
+                dst.write(line)
+        os.replace(tmp, part)
+    return part

@@ -22,30 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, current_rss_bytes, figure, human_bytes, median, peak_rss_bytes
+from _common import current_rss_bytes, figure, human_bytes, median, peak_rss_bytes, synthetic_file
 
-OUT = REPO / "bench" / "out"
 SAMPLE_EVERY = 100_000
-
-
-def ensure_data(count: int, small: int) -> tuple[Path, Path]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    big = OUT / f"arxiv-{count}.jsonl"
-    if not big.exists():
-        print(f"generating {count:,} records into {big} ...", file=sys.stderr, flush=True)
-        subprocess.run(
-            [sys.executable, str(REPO / "bench" / "gen_arxiv.py"), str(big), "--count", str(count)],
-            check=True,
-        )
-    head = OUT / f"arxiv-{count}-first-{small}.jsonl"
-    if not head.exists():
-        with big.open("rb") as src, head.open("wb") as dst:
-            for _ in range(small):
-                line = src.readline()
-                if not line:
-                    break
-                dst.write(line)
-    return head, big
 
 
 def child(path: str, db: str) -> None:
@@ -115,7 +94,7 @@ def main() -> int:
     if args.child:
         child(*args.child)
         return 0
-    small, big = ensure_data(args.count, args.small)
+    small, big = synthetic_file(args.small, args.count), synthetic_file(args.count, args.count)
     report(f"{args.small // 1000}k", [run_child(small) for _ in range(args.runs)])
     report(f"{args.count // 1000}k", [run_child(big)])
     return 0

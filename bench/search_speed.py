@@ -26,27 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, current_rss_bytes, figure, peak_rss_bytes
+from _common import current_rss_bytes, figure, peak_rss_bytes, synthetic_file
 
-OUT = REPO / "bench" / "out"
 STOP = {"a", "an", "the", "of", "for", "in", "on", "with", "and", "to", "via", "from", "by"}
-
-
-def data_file(size: int) -> Path:
-    big = OUT / "arxiv-1000000.jsonl"
-    if not big.exists():
-        subprocess.run(
-            [sys.executable, str(REPO / "bench" / "gen_arxiv.py"), str(big), "--count", "1000000"],
-            check=True,
-        )
-    if size >= 1_000_000:
-        return big
-    part = OUT / f"arxiv-1000000-first-{size}.jsonl"
-    if not part.exists():
-        with big.open("rb") as src, part.open("wb") as dst:
-            for _ in range(size):
-                dst.write(src.readline())
-    return part
 
 
 def make_queries(path: Path, count: int, seed: int = 7) -> list[tuple[str, dict]]:
@@ -94,7 +76,7 @@ def child(size: int, count: int) -> None:
     from paperscope.library import Library
     from paperscope.search.query import SearchFilters, parse_query
 
-    path = data_file(size)
+    path = synthetic_file(size)
     with tempfile.TemporaryDirectory(prefix="paperscope-search-") as tmp:
         lib = Library(Path(tmp) / "lib.db")
         lib.import_file(path)
@@ -138,7 +120,6 @@ def main() -> int:
     if args.child:
         child(args.child, args.queries)
         return 0
-    OUT.mkdir(parents=True, exist_ok=True)
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"\n# {size:,} papers", flush=True)
         cmd = [sys.executable, __file__, "--child", str(size), "--queries", str(args.queries)]
