@@ -122,3 +122,15 @@ def test_no_query_can_make_search_fail(lib, query):
     results = lib.search(query)
     assert isinstance(results.hits, list)
     assert all(h.paper is not None for h in results.hits)
+
+
+def test_a_long_running_reader_sees_papers_another_process_imported(tmp_path):
+    """The web service keeps one Library open while `paperscope import` runs
+    in another process; its searches must find the new papers."""
+    path = tmp_path / "lib.db"
+    with Library(path) as web, Library(path) as cli:
+        web.import_file(SEEDS[0])
+        assert web.search("diphoton").hits == []
+        cli.import_file(ARXIV_SAMPLE)
+        cli.sync_index()  # the import command does this; the web process did not write
+        assert web.search("diphoton production Tevatron").hits[0].id == "0704.0001"

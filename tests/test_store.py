@@ -236,3 +236,36 @@ def test_migration_gives_existing_papers_a_sequence(tmp_path):
     assert store.last_change() == 1
     assert [p.id for _, chunk, _ in store.changes_since(0) for p in chunk] == ["2401.00001"]
     store.close()
+
+
+def test_each_thread_reads_through_its_own_connection_while_another_writes(db_path):
+    """The web service shares one store between worker threads: a transaction
+    open in one thread must be invisible to, and unaffected by, the others."""
+    import threading
+
+    store = SQLiteStore(db_path)
+    store.save_papers([new_paper(title="Committed", source="hf-page")])
+    seen: dict[str, object] = {}
+    writing, checked = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.transaction():
+            store.save_papers([new_paper(title="Pending", source="hf-page")])
+            writing.set()
+            checked.wait(10)
+
+    def reader() -> None:
+        writing.wait(10)
+        seen["count"] = store.count()  # does not see the open transaction
+        seen["conn"] = store.conn
+        checked.set()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert seen["count"] == 1
+    assert seen["conn"] is not store.conn
+    assert store.count() == 2  # committed once the writer finished
+    store.close()

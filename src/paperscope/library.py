@@ -10,12 +10,15 @@ import contextlib
 import io
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from paperscope import importers
+from paperscope.daily import TRENDING_DAYS, TRENDING_POOL, Period, Trend, rank_trending
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
 from paperscope.search.embed import Embedder
@@ -79,6 +82,31 @@ class ImportReport:
         self.added += result.added
         self.updated += result.updated
         self.unchanged += result.unchanged
+
+
+@dataclass
+class Listing:
+    """A page of papers from a list (a feed period, an author), with its size."""
+
+    papers: list[Paper]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.papers) < self.total
+
+
+@dataclass
+class Trending:
+    """Trending papers ranked at ``as_of``; ``latest`` is False when the feed
+    had nothing in the window before now, and the ranking is as of the end
+    of its latest day instead."""
+
+    trends: list[Trend]
+    as_of: datetime
+    latest: bool
 
 
 @dataclass
@@ -163,6 +191,10 @@ class Library:
         self._lexical: LexicalIndex | None = None
         self._vectors: VectorIndex | None = None
         self._embedder: Embedder | None = None
+        # The web service calls one Library from many threads: index writes
+        # (catching up with the store) and opening the indexes take turns.
+        self._lock = threading.RLock()
+        self._reader_seq: int | None = None  # the index watermark our reader has seen
 
     def close(self) -> None:
         self.store.close()
@@ -378,12 +410,13 @@ class Library:
         return Path(str(self.store.path) + ".search")
 
     def lexical_index(self) -> LexicalIndex:
-        if self._lexical is None:
-            index = LexicalIndex(self.index_path / "lexical", rebuild=True)
-            if index.rebuilt:
-                self._save_mark(0)  # a new schema: every paper must be indexed again
-            self._lexical = index
-        return self._lexical
+        with self._lock:
+            if self._lexical is None:
+                index = LexicalIndex(self.index_path / "lexical", rebuild=True)
+                if index.rebuilt:
+                    self._save_mark(0)  # a new schema: every paper must be indexed again
+                self._lexical = index
+            return self._lexical
 
     def sync_index(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Bring the keyword index up to date with the store; returns papers indexed.
@@ -392,22 +425,27 @@ class Library:
         applied, so it is cheap when nothing changed and catches up after a
         crash between a database commit and an index commit.
         """
-        index = self.lexical_index()
-        since = self._load_mark()
-        if since >= self.store.last_change():
-            return 0
-        total = self.store.count_changed_since(since)
-        done = 0
-        for up_to, papers, removed in self.store.changes_since(since, batch=SYNC_BATCH):
-            if removed:
-                index.remove(removed)
-            if papers:
-                index.upsert(papers)
-            done += len(papers)
-            self._save_mark(up_to)
-            if progress:
-                progress(done, total)
-        return done
+        with self._lock:
+            index = self.lexical_index()
+            since = self._load_mark()
+            if since != self._reader_seq:  # e.g. an import in another process moved it on
+                index.refresh()
+                self._reader_seq = since
+            if since >= self.store.last_change():
+                return 0
+            total = self.store.count_changed_since(since)
+            done = 0
+            for up_to, papers, removed in self.store.changes_since(since, batch=SYNC_BATCH):
+                if removed:
+                    index.remove(removed)
+                if papers:
+                    index.upsert(papers)
+                done += len(papers)
+                self._save_mark(up_to)
+                self._reader_seq = up_to
+                if progress:
+                    progress(done, total)
+            return done
 
     def _load_mark(self) -> int:
         try:
@@ -422,21 +460,34 @@ class Library:
         os.replace(tmp, path)
 
     def vector_index(self) -> VectorIndex:
-        if self._vectors is None:
-            self._vectors = VectorIndex(self.index_path / "vectors")
-        return self._vectors
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = VectorIndex(self.index_path / "vectors")
+            else:
+                self._vectors.refresh()  # `paperscope embed` may have run meanwhile
+            return self._vectors
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = Embedder()
         return self._embedder
 
-    def embed(self, progress: Callable[[int, int], None] | None = None) -> int:
+    def embed(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        graph_progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Embed every paper whose title or abstract has no vector yet (or changed).
 
         A batch job: resumable (it continues after the last finished chunk)
-        and incremental (unchanged text is never embedded twice)."""
-        return embed_pending(self.store, self.vector_index(), self.embedder(), progress=progress)
+        and incremental (unchanged text is never embedded twice). At the end
+        the vector index's ANN graph is brought up to date and saved, when the
+        index is big enough to use one, so searches do not wait for it."""
+        index = self.vector_index()
+        done = embed_pending(self.store, index, self.embedder(), progress=progress)
+        index.prepare(graph_progress)
+        return done
 
     def search(
         self,
@@ -526,6 +577,61 @@ class Library:
         for hit in hits:
             hit.paper = self.store.get(hit.id)
         return SearchResults(paper.id, "similar", [h for h in hits if h.paper], 0, limit)
+
+    # -- the daily feed -------------------------------------------------
+
+    def feed(self, period: Period, *, limit: int = 50, offset: int = 0) -> Listing:
+        """A day, week or month of the daily feed: by upvotes, then arrival."""
+        first, last = period.first.isoformat(), period.last.isoformat()
+        return Listing(
+            self.store.feed_papers(first, last, limit, offset),
+            self.store.feed_count(first, last),
+            offset,
+            limit,
+        )
+
+    def latest_feed_day(self, on_or_before: date | None = None) -> date | None:
+        """The latest day with papers in the feed, not after ``on_or_before``."""
+        if on_or_before is None:
+            found = self.store.feed_day()
+        else:
+            found = self.store.feed_day(before=(on_or_before + timedelta(days=1)).isoformat())
+        return date.fromisoformat(found) if found else None
+
+    def neighbour_feed_days(self, day: date) -> tuple[date | None, date | None]:
+        """The nearest days with papers before and after ``day``."""
+        before = self.store.feed_day(before=day.isoformat())
+        after = self.store.feed_day(after=day.isoformat())
+        return (
+            date.fromisoformat(before) if before else None,
+            date.fromisoformat(after) if after else None,
+        )
+
+    def trending(self, now: datetime | None = None, *, limit: int = 50) -> Trending:
+        """Papers of the last TRENDING_DAYS days by the formula in paperscope.daily."""
+        now = now or datetime.now(UTC)
+        latest = True
+        pool = self._trending_pool(now)
+        if not pool:
+            day = self.latest_feed_day(now.date())
+            if day is not None:  # a quiet feed: rank as of the end of its last day
+                now = datetime.combine(day + timedelta(days=1), time(), UTC)
+                latest = False
+                pool = self._trending_pool(now)
+        return Trending(rank_trending(pool, now)[:limit], now, latest)
+
+    def _trending_pool(self, now: datetime) -> list[Paper]:
+        first = (now - timedelta(days=TRENDING_DAYS)).date().isoformat()
+        return self.store.feed_papers(first, now.date().isoformat(), TRENDING_POOL)
+
+    def author(self, name: str, *, limit: int = 50, offset: int = 0) -> Listing:
+        """Papers with an author of exactly this name, newest first."""
+        return Listing(
+            self.store.author_papers(name, limit, offset),
+            self.store.author_count(name),
+            offset,
+            limit,
+        )
 
     def stats(self, top: int = 15) -> Stats:
         return Stats(**self.store.stats(top))

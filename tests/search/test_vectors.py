@@ -240,3 +240,42 @@ def test_switches_back_to_exact_below_threshold(tmp_path, rng):
     index.remove([f"p{i}" for i in range(15)])
     assert index.search(vectors[20], k=1)[0][0] == "p20"
     assert "p4" not in [i for i, _ in index.search(vectors[4], k=15)]
+
+
+def test_prepare_builds_and_saves_the_graph_only_when_it_will_be_used(tmp_path, rng):
+    folder = tmp_path / "v"
+    index = VectorIndex(folder, exact_max=200)
+    fill(index, unit(rng, 150))
+    assert index.prepare() is False  # exact search: no graph to build
+    assert not list(folder.glob("ann-*.usearch"))
+    fill(index, unit(rng, 300), prefix="q")
+    seen = []
+    assert index.prepare(lambda done, total: seen.append((done, total))) is True
+    assert seen[-1] == (450, 450)
+    assert list(folder.glob("ann-0-450.usearch"))  # saved, so a new process need not rebuild
+    index.close()
+    reopened = VectorIndex(folder, exact_max=200)
+    reopened.search(unit(rng, 1)[0], k=3)
+    assert reopened._ann_unsaved == 0
+
+
+def test_a_reader_sees_another_writers_commits_after_refresh(tmp_path, rng, monkeypatch):
+    monkeypatch.setattr("paperscope.search.vectors.COMPACT_MIN", 10)
+    folder = tmp_path / "v"
+    writer = VectorIndex(folder, exact_max=100)
+    fill(writer, unit(rng, 150))
+    reader = VectorIndex(folder, exact_max=100)
+    assert reader.refresh() is False  # nothing new: one stat, no reload
+    reader.search(unit(rng, 1)[0], k=3)  # builds its graph over 150 rows
+    extra = unit(rng, 5)
+    new = [f"new{i}" for i in range(5)]
+    writer.upsert(new, extra, ["h"] * 5)
+    assert reader.search(extra[0], k=1)[0][0] != "new0"  # not seen yet
+    assert reader.refresh() is True
+    assert reader.search(extra[0], k=1)[0][0] == "new0"
+    writer.remove([f"p{i}" for i in range(150)])  # mostly dead: compacted to a new base
+    assert writer._manifest["base"] == 1
+    assert reader.refresh() is True
+    assert reader._ann is None  # its row numbers meant the old files
+    found = reader.search(extra[1], k=10)
+    assert found[0][0] == "new1" and {i for i, _ in found} == set(new)

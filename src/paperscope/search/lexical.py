@@ -220,6 +220,10 @@ class LexicalIndex:
         self._index.reload()
         return done
 
+    def refresh(self) -> None:
+        """See what another process (or another LexicalIndex) committed since."""
+        self._index.reload()
+
     def upsert(self, papers: Iterable[Paper]) -> int:
         """Index ``papers``, replacing any earlier copy of each; one commit. Returns the count."""
 

@@ -4,12 +4,17 @@ Writes happen in explicit ``BEGIN IMMEDIATE`` transactions, one per batch, so
 an import killed at any moment leaves the database as it was after the last
 whole batch, and running the import again finishes it without duplicates
 (records are merged by identity keys, never blindly inserted).
+
+Each thread gets its own connection (``SQLiteStore.conn``), so the web
+service's worker threads read concurrently under WAL and a transaction in one
+thread never sees, or ends, another thread's statements.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +36,7 @@ DEFERRABLE_INDEXES = (
     "paper_categories_category",
     "paper_keys_paper",
     "papers_published",
-    "papers_feed_date",
+    "papers_feed",
 )
 
 _COLUMNS = (
@@ -72,7 +77,7 @@ def sqlite_path(url: str | Path) -> Path:
     return Path(text).expanduser()
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
     """Open (creating if needed) a SQLite database with paperscope's pragmas."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -86,7 +91,7 @@ def connect(path: Path) -> sqlite3.Connection:
         # last committed batch, which re-running the import restores.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache
+        conn.execute(f"PRAGMA cache_size = -{cache_mib * 1024}")  # in KiB
         # Let large sorts (CREATE INDEX after a bulk load) use helper threads:
         # a third faster on two cores.
         conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
@@ -169,16 +174,43 @@ class SQLiteStore:
         self.path = sqlite_path(url)
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
-        self.conn = connect(self.path)
+        self._local = threading.local()
+        self._open: list[sqlite3.Connection] = []
+        self._open_lock = threading.Lock()
+        conn = connect(self.path)
         try:
-            migrate(self.conn)
+            migrate(conn)
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
+            conn.close()
             raise StoreError(f"{self.path}: not a paperscope database ({exc})") from None
+        self._adopt(conn)
         self.rebuild_indexes()  # left dropped by a bulk import that was killed
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on its first use in the thread.
+
+        Threads other than the first get a smaller page cache: they are the
+        web service's readers, which touch a few pages a request, and there
+        may be dozens of them."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._adopt(connect(self.path, cache_mib=16))
+        return conn
+
+    def _adopt(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        self._local.conn = conn
+        with self._open_lock:
+            self._open.append(conn)
+        return conn
+
     def close(self) -> None:
-        self.conn.close()
+        """Close every thread's connection."""
+        with self._open_lock:
+            conns, self._open = self._open, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -465,6 +497,49 @@ class SQLiteStore:
             ).fetchall()),
             "imports": q("SELECT count(*) FROM imports").fetchone()[0],
         }  # fmt: skip
+
+    # -- the daily feed and author pages ---------------------------------
+
+    def feed_papers(self, first: str, last: str, limit: int, offset: int = 0) -> list[Paper]:
+        """Papers that entered the daily feed on days ``first`` to ``last``
+        (ISO dates, inclusive), by upvotes, then by arrival."""
+        rows = self.conn.execute(
+            f"{_SELECT} WHERE feed_date BETWEEN ? AND ?"
+            " ORDER BY upvotes DESC, created_at, id LIMIT ? OFFSET ?",
+            (first, last, limit, offset),
+        )
+        return [_paper(row) for row in rows]
+
+    def feed_count(self, first: str, last: str) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM papers WHERE feed_date BETWEEN ? AND ?", (first, last)
+        ).fetchone()[0]
+
+    def feed_day(self, *, before: str | None = None, after: str | None = None) -> str | None:
+        """The nearest day with papers in the feed: the latest before
+        ``before``, the earliest after ``after``, or with neither the latest
+        of all; None when there is none."""
+        if after is not None:
+            sql, args = "SELECT min(feed_date) FROM papers WHERE feed_date > ?", (after,)
+        elif before is not None:
+            sql, args = "SELECT max(feed_date) FROM papers WHERE feed_date < ?", (before,)
+        else:
+            sql, args = "SELECT max(feed_date) FROM papers WHERE feed_date IS NOT NULL", ()
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def author_papers(self, name: str, limit: int, offset: int = 0) -> list[Paper]:
+        """Papers with an author named exactly ``name``, newest first."""
+        rows = self.conn.execute(
+            f"{_SELECT} WHERE id IN (SELECT paper_id FROM paper_authors WHERE name = ?)"
+            " ORDER BY coalesce(published, feed_date) DESC, id LIMIT ? OFFSET ?",
+            (name, limit, offset),
+        )
+        return [_paper(row) for row in rows]
+
+    def author_count(self, name: str) -> int:
+        return self.conn.execute(
+            "SELECT count(DISTINCT paper_id) FROM paper_authors WHERE name = ?", (name,)
+        ).fetchone()[0]
 
     # -- bookkeeping ----------------------------------------------------
 
