@@ -1,8 +1,8 @@
-"""bench/gen_arxiv.py: synthetic arXiv snapshots that look like, and import like, the real one."""
+"""paperscope.synthetic (and bench/gen_arxiv.py, its command line): synthetic arXiv
+snapshots that look like, and import like, the real one."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -16,25 +16,13 @@ from pathlib import Path
 import orjson
 import pytest
 
+from paperscope import synthetic as gen
 from paperscope.importers import arxiv_snapshot
 from paperscope.models import title_key
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 COUNT = 2000
 SEED = 7
-
-
-def _load_generator():
-    # bench/ is not a package: load the script by path, registered under its
-    # name (dataclasses and pickling look the module up in sys.modules).
-    spec = importlib.util.spec_from_file_location("gen_arxiv", BENCH / "gen_arxiv.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
 
 KAGGLE_KEYS = (
     "id",

@@ -28,6 +28,7 @@ SOURCE_PRIORITY = {
     "arxiv-api": 3,
     "bibtex": 1,
     "hf-page": 0,
+    "demo": -1,  # synthetic (paperscope demo): any real record wins a merge with it
 }
 
 _WORD = re.compile(r"\w+")
