@@ -5,9 +5,12 @@ BIN    := $(VENV)/bin
 SHARED ?= ../shared
 export PAPERSCOPE_DB ?= $(CURDIR)/var/paperscope.db
 
-.PHONY: install run test lint bench-import lock clean
+VENDOR := src/paperscope/web/static/vendor
+NODE_MODULES := web-assets/node_modules
 
-install: $(VENV)/.installed
+.PHONY: install assets browser run test lint bench-import bench-web lock clean
+
+install: $(VENV)/.installed $(VENDOR)/.installed
 
 # Exact versions of every dependency come from constraints.txt (see `make lock`).
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -15,13 +18,45 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
-# The main job until the web service lands: load the sample data from ../shared
-# (the two Hugging Face pages and 200 arXiv records) and print what is there.
-run: install
-	$(BIN)/paperscope import $(SHARED)/seeds/*.txt $(SHARED)/data/arxiv/arxiv-metadata-oai-snapshot.sample.jsonl
-	$(BIN)/paperscope stats
+# Browser libraries (htmx, KaTeX and its fonts, Swagger UI) at the versions pinned in
+# web-assets/package-lock.json, copied into the package so that the service
+# serves them itself and works offline.
+assets: $(VENDOR)/.installed
 
-test: install
+$(VENDOR)/.installed: web-assets/package.json web-assets/package-lock.json
+	command -v npm >/dev/null || $(SUDO) apt-get install -y -qq npm
+	npm ci --prefix web-assets --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
+	cp $(NODE_MODULES)/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp $(NODE_MODULES)/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+	cp $(NODE_MODULES)/katex/dist/katex.min.js $(NODE_MODULES)/katex/dist/katex.min.css $(VENDOR)/
+	cp $(NODE_MODULES)/katex/dist/contrib/auto-render.min.js $(VENDOR)/katex-auto-render.min.js
+	cp $(NODE_MODULES)/katex/dist/fonts/*.woff2 $(VENDOR)/fonts/
+	cp $(NODE_MODULES)/katex/LICENSE $(VENDOR)/katex.LICENSE
+	cp $(NODE_MODULES)/swagger-ui-dist/swagger-ui-bundle.js $(NODE_MODULES)/swagger-ui-dist/swagger-ui.css $(VENDOR)/
+	cp $(NODE_MODULES)/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui.LICENSE
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is
+# downloaded by Playwright itself).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# The main job: a library with papers to look at, then the web service on it.
+# The demo corpus (synthetic, labelled "demo" in the site) needs no network;
+# the seed pages and arXiv sample from ../shared are added when present. Both
+# steps are idempotent, so `make run` again just starts the server.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+run: install
+	$(BIN)/paperscope demo --quiet
+	@if [ -d "$(SHARED)/seeds" ]; then \
+		$(BIN)/paperscope import --quiet $(SHARED)/seeds/*.txt $(SHARED)/data/arxiv/arxiv-metadata-oai-snapshot.sample.jsonl; \
+	else echo "($(SHARED) not found: serving the demo corpus only)"; fi
+	$(BIN)/paperscope serve --host $(HOST) --port $(PORT)
+
+test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -n 2 --dist loadfile
 
@@ -32,6 +67,11 @@ lint: install
 # 1M synthetic arXiv records imported into a fresh database; see bench/README.md.
 bench-import: install
 	$(BIN)/python bench/import_speed.py
+
+# The web service under wrk with 100k demo papers; see bench/README.md.
+bench-web: install
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/web_load.py
 
 # Re-pin: resolve the direct dependencies in pyproject.toml afresh and record
 # every installed version.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -149,3 +150,15 @@ def test_harvest_that_keeps_failing_says_how_to_resume(run, arxiv):
 def test_harvest_rejects_a_bad_date(run):
     result = run("harvest", "arxiv", "--from", "1st of May", code=2)
     assert "error:" in result.output
+
+
+def test_a_bad_setting_in_the_environment_is_named(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PAPERSCOPE_PAGE_CACHE": "lots", "PAPERSCOPE_DB": str(tmp_path / "x.db")}
+    r = subprocess.run([sys.executable, "-m", "paperscope", "stats"], env=env,
+                       capture_output=True, text=True)  # fmt: skip
+    assert r.returncode == 2
+    assert "PAPERSCOPE_PAGE_CACHE='lots' is not a whole number" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from paperscope import __version__
-from paperscope.config import ENV_DB, Settings
+from paperscope.config import ENV_DB, Settings, SettingsError
 from paperscope.importers import FORMATS
 from paperscope.library import ImportReport, Library
 from paperscope.store import StoreError
@@ -61,8 +61,16 @@ DbOption = Annotated[
 ]
 
 
+def _settings(db: str | None) -> Settings:
+    try:
+        return Settings.from_env(db)
+    except SettingsError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+
 def _open(db: str | None) -> Library:
-    settings = Settings.from_env(db)
+    settings = _settings(db)
     try:
         return Library(settings.database)
     except StoreError as exc:
@@ -137,8 +145,7 @@ def import_(
             _print_report(report)
         _sync(lib, quiet)  # new papers are searchable as soon as the command ends
         if embed:
-            with _bar("embedding", quiet) as (progress, task):
-                done = lib.embed(lambda n, total: progress.update(task, completed=n, total=total))
+            done = _embed(lib, quiet)
             out.print(f"embedded {done:,} papers")
     raise typer.Exit(1 if failed else 0)
 
@@ -196,6 +203,52 @@ def _print_report(report: ImportReport) -> None:
     (err if not report.ok else out).print(summary)
 
 
+@app.command()
+def demo(
+    papers: Annotated[int, typer.Option(min=1, max=100_000, help="How many papers.")] = 3000,
+    days: Annotated[
+        int, typer.Option(min=1, max=365, help="Days of daily feed they fill, up to today.")
+    ] = 45,
+    seed: Annotated[int, typer.Option(help="Another seed makes other papers.")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load a demo corpus of synthetic papers, made up offline by paperscope itself.
+
+    For trying paperscope, or showing its site, on a machine with no network.
+    The titles, abstracts, authors, upvotes and submitters are all invented;
+    the papers have no arXiv ids, DOIs or links, and their source is "demo",
+    which the site shows on each of them. They fill the daily feed of the
+    last --days days (UTC). Loading them again changes nothing.
+    """
+    from datetime import UTC, datetime
+
+    from paperscope.demo import SOURCE, demo_papers
+    from paperscope.importers.base import Item
+
+    today = datetime.now(UTC).date()
+    papers_made = demo_papers(papers, today=today, days=days, seed=seed)
+    items = (Item(n, paper, unit="paper") for n, paper in enumerate(papers_made, 1))
+    report = ImportReport(source=f"synthetic demo corpus, seed {seed}", format=SOURCE)
+    with _open(db) as lib:
+        with _bar("making demo papers", quiet) as (progress, task):
+            progress.update(task, total=papers)
+            try:
+                lib.import_items(items, report, tick=lambda n: progress.update(task, completed=n))
+            except KeyboardInterrupt:
+                progress.stop()
+                err.print(
+                    "\ninterrupted: the demo corpus is partly loaded (whole batches only). "
+                    "Run the same command again to finish."
+                )
+                raise typer.Exit(130) from None
+        _sync(lib, quiet)  # searchable as soon as the command ends, as after an import
+    out.print(
+        f"demo corpus: {report.added:,} synthetic papers added, {report.updated:,} updated, "
+        f"{report.unchanged:,} already there; feed days up to {today} (UTC)"
+    )
+
+
 @harvest_app.command("arxiv")
 def harvest_arxiv(
     set_spec: Annotated[
@@ -242,7 +295,7 @@ def harvest_arxiv(
     """
     from paperscope.harvest import HarvestError, HarvestReport
 
-    settings = Settings.from_env(db)
+    settings = _settings(db)
     progress = Progress(
         TextColumn("harvesting arXiv {task.fields[name]}"),
         BarColumn(),
@@ -442,8 +495,8 @@ def embed(
     changed; stopped at any point, it continues where it left off. The model
     (all-MiniLM-L6-v2) ships inside a Python package: nothing is downloaded.
     """
-    with _open(db) as lib, _bar("embedding", quiet) as (progress, task):
-        done = lib.embed(lambda n, total: progress.update(task, completed=n, total=total))
+    with _open(db) as lib:
+        done = _embed(lib, quiet)
         total = lib.vector_index().count()
     out.print(f"embedded {done:,} papers; {total:,} have embeddings")
 
@@ -465,11 +518,23 @@ def similar(
     _print_hits(results, as_json, "no similar papers found")
 
 
+def _embed(lib: Library, quiet: bool) -> int:
+    """Run the embedding job with one bar that also shows the graph build after it."""
+    with _bar("embedding", quiet) as (progress, task):
+
+        def graph(n: int, total: int) -> None:
+            progress.update(task, description="indexing vectors", completed=n, total=total)
+
+        return lib.embed(
+            lambda n, total: progress.update(task, completed=n, total=total), graph_progress=graph
+        )
+
+
 @contextmanager
 def _bar(label: str, quiet: bool):
     """A progress bar on standard error: yields (progress, task)."""
     progress = Progress(
-        TextColumn(label),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -478,7 +543,7 @@ def _bar(label: str, quiet: bool):
         disable=quiet or not err.is_terminal,
     )
     with progress:
-        yield progress, progress.add_task("", total=None)
+        yield progress, progress.add_task(label, total=None)
 
 
 @app.command()
@@ -549,6 +614,36 @@ def show(
     if paper.abstract:
         out.print()
         out.print(paper.abstract)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (one per core is plenty).")
+    ] = 1,
+    db: DbOption = None,
+) -> None:
+    """Run the web service: daily papers, trending, search, paper pages, the
+    JSON API (docs at /api/docs) and RSS/Atom feeds of every list."""
+    import uvicorn
+
+    settings = _settings(db)
+    with _open(db) as lib:  # fail here, clearly, if the database cannot be opened
+        papers = lib.store.count()
+    # Worker processes read their settings from the environment.
+    os.environ[ENV_DB] = settings.database
+    err.print(f"serving {papers:,} papers from {settings.database} on http://{host}:{port}/")
+    uvicorn.run(
+        "paperscope.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
+    )
 
 
 def main() -> None:

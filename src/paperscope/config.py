@@ -9,6 +9,10 @@ from pathlib import Path
 ENV_DB = "PAPERSCOPE_DB"
 
 
+class SettingsError(ValueError):
+    """An environment variable holds something paperscope cannot use."""
+
+
 def default_database() -> str:
     """``$PAPERSCOPE_DB``, else ``$XDG_DATA_HOME/paperscope/paperscope.db``
     (``~/.local/share/paperscope/paperscope.db`` when XDG_DATA_HOME is unset)."""
@@ -29,12 +33,34 @@ class Settings:
     # An e-mail address or URL for arXiv to reach the operator, sent in the
     # User-Agent as arXiv's API terms ask.
     contact: str | None = None
+    # The service's public address (https://papers.example.org), used in feed
+    # and API links; when unset, taken from each request's Host header.
+    base_url: str | None = None
+    # Anonymous responses the web service keeps in memory (0 turns the cache off).
+    page_cache: int = 2_000
 
     @classmethod
     def from_env(cls, database: str | None = None) -> Settings:
         return cls(
             database=database or default_database(),
-            harvest_delay=float(os.environ.get("PAPERSCOPE_HARVEST_DELAY", 3.0)),
+            harvest_delay=_number("PAPERSCOPE_HARVEST_DELAY", 3.0, float),
             harvest_url=os.environ.get("PAPERSCOPE_HARVEST_URL", "https://oaipmh.arxiv.org/oai"),
             contact=os.environ.get("PAPERSCOPE_CONTACT") or None,
+            base_url=os.environ.get("PAPERSCOPE_BASE_URL") or None,
+            page_cache=_number("PAPERSCOPE_PAGE_CACHE", 2_000, int),
         )
+
+
+def _number(name: str, default: float, kind: type) -> float:
+    """A non-negative number from the environment variable ``name``, or ``default``."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name}={text!r} is not {what} of 0 or more")
+    return value

@@ -1,0 +1,1 @@
+"""The web service: server-rendered pages, a JSON API and feeds over a Library."""

@@ -1,0 +1,103 @@
+"""A library for the web tests: the seed pages, the arXiv sample, and a few
+papers written here for what the shared data lacks (today's papers, votes for
+trending, LaTeX, hostile text), served by the real app at a fixed time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paperscope.config import Settings
+from paperscope.library import Library
+from paperscope.models import new_paper
+from paperscope.web.app import create_app
+from tests.conftest import ARXIV_SAMPLE, SEEDS
+
+NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # the day after the newer seed page
+TODAY = "2026-03-18"
+
+HOSTILE = [
+    "<script>alert('title')</script>",
+    '"><img src=x onerror="alert(1)">',
+    "<svg onload=alert(2)>",
+    "javascript:alert(3)",
+    "<a href=\"javascript:alert(4)\">click</a>",
+    "$\\frac{1}{$ broken \\href{javascript:alert(5)}{x} $",
+    "</textarea><iframe src=//evil.example>",
+]
+
+
+def crafted() -> list:
+    """Papers the seed data does not have, each for a test's purpose."""
+    papers = [
+        new_paper(
+            title=r"Sorting in $O(n \log n)$ time with $\alpha$-stable comparisons",
+            abstract=r"We sort $n$ keys in $O(n \log n)$ expected time. Networks of comparators "
+            r"and networking hardware are discussed; the bound $\sum_{i=1}^n i = n(n+1)/2$ holds.",
+            authors=["Ada Lovelace", "Alan Turing"],
+            feed_date=TODAY,
+            upvotes=12,
+            submitted_by="ada",
+            categories=["cs.DS"],
+            source="hf-page",
+        ),
+        new_paper(
+            title="Old favourite with many votes",
+            abstract="A paper from two days ago that many people upvoted.",
+            authors=["Grace Hopper"],
+            feed_date="2026-03-16",
+            upvotes=60,
+            source="hf-page",
+        ),
+        new_paper(
+            title="Fresh paper with a few votes",
+            abstract="Entered the feed today with a handful of votes.",
+            authors=["Grace Hopper", "Ada Lovelace"],
+            feed_date=TODAY,
+            upvotes=9,
+            source="hf-page",
+        ),
+        new_paper(
+            title="A paper by an author with a slash in the name",
+            abstract="Names come from imported files and may hold any character.",
+            authors=["AC/DC Collaboration"],
+            feed_date=TODAY,
+            upvotes=1,
+            source="hf-page",
+        ),
+    ]
+    for i, payload in enumerate(HOSTILE):
+        papers.append(
+            new_paper(
+                title=f"Hostile title {i} {payload}",
+                abstract=f"Hostile abstract {i}: {payload} and more {payload}",
+                authors=[f"Eve {i} {payload}"],
+                feed_date=TODAY,
+                upvotes=0,
+                links={"code": payload, "project": "javascript:alert(6)"},
+                source="bibtex",
+            )
+        )
+    return papers
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("web") / "library.db"
+    with Library(path) as lib:
+        for file in [*SEEDS, ARXIV_SAMPLE]:
+            lib.import_file(file)
+        with lib.store.transaction():
+            lib.store.save_papers(crafted())
+        lib.sync_index()
+    return path
+
+
+@pytest.fixture(scope="session")
+def client(web_db: Path):
+    app = create_app(Settings(database=str(web_db)), clock=lambda: NOW)
+    with TestClient(app, base_url="http://paperscope.test") as c:
+        yield c
