@@ -10,8 +10,7 @@ Trending is a formula anyone can check, shown next to every score::
     score = upvotes / (age_hours + 2) ** GRAVITY
 
 ``age_hours`` runs from the start (00:00 UTC) of the day the paper entered the
-feed. Only papers from the last ``TRENDING_DAYS`` days take part (the
-``TRENDING_POOL`` most upvoted of them). The +2 keeps a paper that arrived a
+feed. Every paper from the last ``TRENDING_DAYS`` days takes part. The +2 keeps a paper that arrived a
 minute ago from dividing by nearly zero. With a gravity of 1.5, at noon a
 paper from yesterday needs about four times the upvotes of one from today to
 rank level with it, and one from a week ago about 47 times. This is Hacker
@@ -28,7 +27,6 @@ from datetime import UTC, date, datetime, timedelta
 from paperscope.models import Paper
 
 TRENDING_DAYS = 7
-TRENDING_POOL = 1_000
 GRAVITY = 1.5
 AGE_OFFSET_HOURS = 2.0
 
@@ -142,21 +140,32 @@ class Trend:
         }
 
 
-def trend(paper: Paper, now: datetime) -> Trend | None:
-    """The trending score of ``paper`` at ``now``, or None if it has no feed day."""
-    if not paper.feed_date:
+def score(upvotes: int, feed_date: str | None, now: datetime) -> tuple[float, float] | None:
+    """``(score, age_hours)`` of a paper with ``upvotes`` that entered the feed on
+    ``feed_date``, at ``now``; None without a readable feed day."""
+    if not feed_date:
         return None
     try:
-        entered = datetime.fromisoformat(paper.feed_date[:10]).replace(tzinfo=UTC)
+        entered = datetime.fromisoformat(feed_date[:10]).replace(tzinfo=UTC)
     except ValueError:
         return None
     age = max(0.0, (now - entered).total_seconds() / 3600)
-    upvotes = max(0, paper.upvotes)
-    return Trend(paper, upvotes, age, upvotes / (age + AGE_OFFSET_HOURS) ** GRAVITY)
+    return max(0, upvotes) / (age + AGE_OFFSET_HOURS) ** GRAVITY, age
+
+
+def trend(paper: Paper, now: datetime) -> Trend | None:
+    """The trending score of ``paper`` at ``now``, or None if it has no feed day."""
+    found = score(paper.upvotes, paper.feed_date, now)
+    return None if found is None else Trend(paper, max(0, paper.upvotes), found[1], found[0])
+
+
+def trending_order(score_and_age: tuple[float, float], paper_id: str) -> tuple:
+    """The sort key of the ranking: higher score first, then newer, then id."""
+    return -score_and_age[0], score_and_age[1], paper_id
 
 
 def rank_trending(papers: list[Paper], now: datetime) -> list[Trend]:
     """``papers`` by trending score at ``now``, highest first (ties: newer, then id)."""
     trends = [t for p in papers if (t := trend(p, now)) is not None]
-    trends.sort(key=lambda t: (-t.score, t.age_hours, t.paper.id))
+    trends.sort(key=lambda t: trending_order((t.score, t.age_hours), t.paper.id))
     return trends

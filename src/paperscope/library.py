@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from paperscope import importers
-from paperscope.daily import TRENDING_DAYS, TRENDING_POOL, Period, Trend, rank_trending
+from paperscope.daily import TRENDING_DAYS, Period, Trend, trending_order
+from paperscope.daily import score as trend_score
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
 from paperscope.search.embed import Embedder
@@ -611,18 +612,27 @@ class Library:
         """Papers of the last TRENDING_DAYS days by the formula in paperscope.daily."""
         now = now or datetime.now(UTC)
         latest = True
-        pool = self._trending_pool(now)
-        if not pool:
+        votes = self._trending_votes(now)
+        if not votes:
             day = self.latest_feed_day(now.date())
             if day is not None:  # a quiet feed: rank as of the end of its last day
                 now = datetime.combine(day + timedelta(days=1), time(), UTC)
                 latest = False
-                pool = self._trending_pool(now)
-        return Trending(rank_trending(pool, now)[:limit], now, latest)
+                votes = self._trending_votes(now)
+        # Every paper of the window is scored from three columns; only the
+        # winners are loaded whole.
+        scored = [(found, pid, up) for pid, up, day in votes
+                  if (found := trend_score(up, day, now)) is not None]  # fmt: skip
+        scored.sort(key=lambda x: trending_order(x[0], x[1]))
+        top = scored[:limit]
+        papers = {p.id: p for p in self.store.get_many([pid for _, pid, _ in top])}
+        trends = [Trend(papers[pid], max(0, up), age, value)
+                  for (value, age), pid, up in top if pid in papers]  # fmt: skip
+        return Trending(trends, now, latest)
 
-    def _trending_pool(self, now: datetime) -> list[Paper]:
+    def _trending_votes(self, now: datetime) -> list[tuple[str, int, str]]:
         first = (now - timedelta(days=TRENDING_DAYS)).date().isoformat()
-        return self.store.feed_papers(first, now.date().isoformat(), TRENDING_POOL)
+        return self.store.feed_votes(first, now.date().isoformat())
 
     def author(self, name: str, *, limit: int = 50, offset: int = 0) -> Listing:
         """Papers with an author of exactly this name, newest first."""

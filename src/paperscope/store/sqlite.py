@@ -510,6 +510,19 @@ class SQLiteStore:
         )
         return [_paper(row) for row in rows]
 
+    def feed_votes(self, first: str, last: str) -> list[tuple[str, int, str]]:
+        """``(id, upvotes, feed_date)`` of every paper in the feed from ``first``
+        to ``last``: what a trending ranking needs, without loading the papers."""
+        return self.conn.execute(
+            "SELECT id, upvotes, feed_date FROM papers WHERE feed_date BETWEEN ? AND ?",
+            (first, last),
+        ).fetchall()
+
+    def get_many(self, ids: list[str]) -> list[Paper]:
+        """The papers with these ids, in the order given; unknown ids are left out."""
+        found = {p.id: p for p in self._load(set(ids))}
+        return [found[i] for i in ids if i in found]
+
     def feed_count(self, first: str, last: str) -> int:
         return self.conn.execute(
             "SELECT count(*) FROM papers WHERE feed_date BETWEEN ? AND ?", (first, last)

@@ -9,7 +9,7 @@ escaped first. Templates never mark user text safe themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
@@ -167,5 +167,3 @@ def authors_line(paper: Paper, limit: int = 4) -> str:
     rest = (paper.author_count or len(names)) - limit
     return ", ".join(names[:limit]) + f" and {rest} other{'s' if rest != 1 else ''}"
 
-
-Urls = Callable[[Paper], str]
