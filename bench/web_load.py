@@ -149,7 +149,10 @@ def main() -> int:
             proc, url = serve(db, args.workers, cache)
             try:
                 label = f"{args.papers // 1000}k, {args.workers} worker(s), cache {'on' if cache else 'off'}"
-                print(f"\n# {label}, {args.connections} connections, {args.seconds} s each", flush=True)
+                print(
+                    f"\n# {label}, {args.connections} connections, {args.seconds} s each",
+                    flush=True,
+                )
                 for name, path, lua in (("daily page", "/", None), ("search API", "/", script)):
                     wrk(url + path, 3, args.connections, lua)  # warm up
                     r = wrk(url + path, args.seconds, args.connections, lua)

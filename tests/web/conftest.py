@@ -24,7 +24,7 @@ HOSTILE = [
     '"><img src=x onerror="alert(1)">',
     "<svg onload=alert(2)>",
     "javascript:alert(3)",
-    "<a href=\"javascript:alert(4)\">click</a>",
+    '<a href="javascript:alert(4)">click</a>',
     "$\\frac{1}{$ broken \\href{javascript:alert(5)}{x} $",
     "</textarea><iframe src=//evil.example>",
 ]

@@ -124,7 +124,9 @@ def test_daily_previous_day_search_paper_math_and_feed(server, page):
     page.wait_for_selector("h1 .katex")  # KaTeX rendered the title's formulas
     assert page.locator("h1 .katex").count() == 2
     assert page.locator(".abstract .katex").count() >= 3
-    assert "O(nlogn)" in page.locator("h1 .katex").first.inner_text().replace(" ", "").replace("\n", "")
+    assert "O(nlogn)" in page.locator("h1 .katex").first.inner_text().replace(" ", "").replace(
+        "\n", ""
+    )
     shoot(page, "4-math")
 
     page.goto(server + "/papers/date/2026-03-17")

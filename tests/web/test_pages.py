@@ -50,7 +50,9 @@ def test_home_shows_today_by_upvotes_then_arrival(client):
     twin = client.get("/?format=json").json()
     assert twin["period"] == {"kind": "day", "key": TODAY, "label": "Wednesday, 18 March 2026",
                               "first": TODAY, "last": TODAY}  # fmt: skip
-    assert all(i["paper"]["url"].startswith("http://paperscope.test/papers/") for i in twin["papers"])
+    assert all(
+        i["paper"]["url"].startswith("http://paperscope.test/papers/") for i in twin["papers"]
+    )
     votes = [item["paper"]["upvotes"] for item in twin["papers"]]
     assert votes == sorted(votes, reverse=True) and votes[0] == 12
     # The page lists the same papers as its twin, in the same order.
@@ -68,7 +70,9 @@ def test_home_falls_back_to_the_latest_day_with_papers(web_db):
     from paperscope.config import Settings
     from paperscope.web.app import create_app
 
-    later = create_app(Settings(database=str(web_db)), clock=lambda: datetime(2026, 4, 2, tzinfo=UTC))
+    later = create_app(
+        Settings(database=str(web_db)), clock=lambda: datetime(2026, 4, 2, tzinfo=UTC)
+    )
     with TestClient(later) as c:
         r = c.get("/")
         assert "No papers yet for 2026-04-02" in r.text
@@ -132,7 +136,9 @@ def test_unknown_pages_papers_and_authors_are_404_pages(client):
     for url in ("/nowhere", "/papers/9999.99999", "/authors/Nobody%20Here", "/api/papers/nope"):
         r = client.get(url)
         assert r.status_code == 404, url
-    assert "No paper here is known as '9999.99999'" in unescape(client.get("/papers/9999.99999").text)
+    assert "No paper here is known as '9999.99999'" in unescape(
+        client.get("/papers/9999.99999").text
+    )
     assert client.get("/api/papers/nope").json()["status"] == 404
 
 
@@ -261,7 +267,10 @@ def test_author_pages_list_their_papers_newest_first(client):
     assert len(titles) == 2 and "2 papers" in r.text
     assert client.get("/authors/AC%2FDC%20Collaboration").status_code == 200
     api = client.get("/api/authors/Grace%20Hopper").json()
-    assert {p["title"] for p in api} == {"Old favourite with many votes", "Fresh paper with a few votes"}
+    assert {p["title"] for p in api} == {
+        "Old favourite with many votes",
+        "Fresh paper with a few votes",
+    }
 
 
 # -- the API ---------------------------------------------------------------------------
@@ -277,7 +286,9 @@ def test_daily_papers_api_looks_like_hugging_faces(client):
     nxt = re.fullmatch(r"<(.+)>; rel=\"next\"", r.headers["link"])
     assert nxt and "p=1" in nxt[1]
     page2 = client.get(nxt[1]).json()
-    assert len(page2) == 10 and not {i["paper"]["id"] for i in page2} & {i["paper"]["id"] for i in items}
+    assert len(page2) == 10 and not {i["paper"]["id"] for i in page2} & {
+        i["paper"]["id"] for i in items
+    }
     last = client.get("/api/daily_papers", params={"date": "2026-03-17", "limit": 10, "p": 6})
     assert len(last.json()) == 7 and "link" not in last.headers
     week = client.get("/api/daily_papers", params={"week": "2026-W12", "limit": 100}).json()

@@ -166,4 +166,3 @@ def authors_line(paper: Paper, limit: int = 4) -> str:
         return ", ".join(names)
     rest = (paper.author_count or len(names)) - limit
     return ", ".join(names[:limit]) + f" and {rest} other{'s' if rest != 1 else ''}"
-
