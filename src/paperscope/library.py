@@ -558,7 +558,8 @@ class Library:
         if filters is None or filters.is_empty:
             return semantic_search(self.vector_index(), self.embedder(), query, k)
         found = semantic_search(self.vector_index(), self.embedder(), query, k * FILTER_OVERFETCH)
-        return [(pid, s) for pid, s in found if _passes(self.store.get(pid), filters)][:k]
+        papers = {p.id: p for p in self.store.get_many([pid for pid, _ in found])}  # one query
+        return [(pid, s) for pid, s in found if _passes(papers.get(pid), filters)][:k]
 
     def similar(self, ref: str, *, limit: int = 10) -> SearchResults:
         """Papers like the one ``ref`` names: nearest by embedding, or, for a

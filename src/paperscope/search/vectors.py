@@ -93,6 +93,7 @@ class VectorIndex:
         self.exact_max = exact_max
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._fd: int | None = None  # the vector file, for _read_rows
         self._ann = None
         self._ann_rows = 0  # rows [0, _ann_rows) have been offered to the graph
         self._ann_unsaved = 0
@@ -191,8 +192,26 @@ class VectorIndex:
         rows = np.setdiff1d(rows, skip)  # also sorts, which suits the memmap
         if not len(rows):
             return rows, np.zeros(0, dtype=np.float32)
-        scores = np.asarray(self._vectors[rows], dtype=np.float32) @ query
+        scores = self._read_rows(rows) @ query
         return _ranked(rows, scores, k)
+
+    def _read_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Rows (sorted numbers) as float32, read with pread rather than through
+        the memory map. A query re-scores a few hundred scattered rows; through
+        the map each one faults in a page plus read-ahead, and over thousands
+        of queries the whole file ends up counted in this process's resident
+        memory (768 MB at 1M vectors). Read this way the pages stay in the
+        OS file cache only, and 200 rows cost about 0.3 ms."""
+        size = self.dim * 2
+        if self._fd is None:
+            self._fd = os.open(self.path / _names(self._manifest["base"])["vectors"], os.O_RDONLY)
+        blob = b"".join(os.pread(self._fd, size, r * size) for r in rows.tolist())
+        return np.frombuffer(blob, dtype=np.float16).reshape(-1, self.dim).astype(np.float32)
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     # -- writing ------------------------------------------------------
 
@@ -300,6 +319,7 @@ class VectorIndex:
     def close(self) -> None:
         self.save()
         self._ann = None
+        self._close_fd()
         self._vectors = np.zeros((0, self.dim), dtype=np.float16)
 
     def __enter__(self) -> VectorIndex:
@@ -348,6 +368,7 @@ class VectorIndex:
             raise VectorIndexError(f"{self.path} holds {manifest['dim']}-d vectors, not {self.dim}")
         self._manifest = manifest
         self._manifest_key = _file_key(self.path / MANIFEST)
+        self._close_fd()  # the vector file may be another one now
         rows = self._rows = manifest["rows"]
         names = _names(manifest["base"])
         try:
@@ -417,10 +438,7 @@ class VectorIndex:
             with contextlib.suppress(OSError):
                 (self.path / old_mask).unlink()
         if self._rows and len(self._vectors) != self._rows:
-            self._vectors = np.memmap(
-                self.path / _names(manifest["base"])["vectors"],
-                dtype=np.float16, mode="r", shape=(self._rows, self.dim),
-            )  # fmt: skip
+            self._remap()
 
     def _write_manifest(self, manifest: dict) -> None:
         tmp = self.path / (MANIFEST + ".tmp")
@@ -491,9 +509,21 @@ class VectorIndex:
                     progress(start + len(rows), len(fresh))
             self._ann_rows = self._rows
             self._ann_unsaved += len(fresh)
+            if len(fresh) > CHUNK:
+                self._remap()
             if self._ann_unsaved >= ANN_SAVE_EVERY:
                 self._save_ann()
         return self._ann
+
+    def _remap(self) -> None:
+        """Map the vector file afresh. Building the graph reads every row through
+        the map; the pages it touched stop counting as this process's memory
+        once that map is gone (they stay in the OS file cache)."""
+        if self._rows:
+            self._vectors = np.memmap(
+                self.path / _names(self._manifest["base"])["vectors"],
+                dtype=np.float16, mode="r", shape=(self._rows, self.dim),
+            )  # fmt: skip
 
     def _forget_in_ann(self, rows: list[int]) -> None:
         if self._ann is not None:
