@@ -162,3 +162,8 @@ def test_a_bad_setting_in_the_environment_is_named(tmp_path):
     assert r.returncode == 2
     assert "PAPERSCOPE_PAGE_CACHE='lots' is not a whole number" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_serve_refuses_a_database_it_cannot_open_before_starting(run, tmp_path):
+    result = run("serve", "--db", str(tmp_path), "--port", "1", code=2)
+    assert "is a directory" in result.output
