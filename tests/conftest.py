@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,30 @@ def arxiv():
     fake.server.shutdown()
     fake.server.server_close()
     fake.thread.join(5)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; ``smtp.messages`` holds what it received."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []  # (envelope recipients, parsed message)
+
+        async def handle_DATA(self, server, session, envelope):
+            msg = message_from_bytes(envelope.original_content, policy=policy.default)
+            self.messages.append((list(envelope.rcpt_tos), msg))
+            return "250 OK"
+
+    inbox = Inbox()
+    with socket.socket() as s:  # a free port (aiosmtpd checks the one it is given)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.host, inbox.port = "127.0.0.1", port
+    yield inbox
+    controller.stop()

@@ -167,3 +167,26 @@ def test_a_bad_setting_in_the_environment_is_named(tmp_path):
 def test_serve_refuses_a_database_it_cannot_open_before_starting(run, tmp_path):
     result = run("serve", "--db", str(tmp_path), "--port", "1", code=2)
     assert "is a directory" in result.output
+
+
+def test_user_add_creates_accounts_and_promotes_admins(db_path, monkeypatch):
+    from paperscope.accounts import Accounts
+    from paperscope.store import SQLiteStore
+
+    monkeypatch.setenv("PAPERSCOPE_DB", str(db_path))
+    runner = CliRunner()
+    twice = "correct horse battery\ncorrect horse battery\n"
+    r = runner.invoke(app, ["user", "add", "ada@example.org", "--name", "ada"], input=twice)
+    assert r.exit_code == 0 and "created (admin)" in r.output  # the first account
+    r = runner.invoke(app, ["user", "add", "bob@example.org", "--name", "bob"], input=twice)
+    assert r.exit_code == 0 and "created (user)" in r.output
+    assert "correct horse" not in r.output  # never echoed
+    r = runner.invoke(app, ["user", "add", "bob@example.org", "--name", "bob"], input=twice)
+    assert r.exit_code == 1 and "already has an account" in r.output
+    r = runner.invoke(app, ["user", "add", "BOB@example.org", "--name", "bob", "--admin"])
+    assert r.exit_code == 0 and "is now an admin" in r.output
+    r = runner.invoke(app, ["user", "add", "c@example.org", "--name", "c!"], input=twice)
+    assert r.exit_code == 1 and "a name is 2 to 40" in r.output
+    store = SQLiteStore(db_path)
+    assert Accounts(store).log_in("bob@example.org", "correct horse battery").user.is_admin
+    store.close()

@@ -44,6 +44,8 @@ harvest_app = typer.Typer(
     help="Fetch new papers from the network (politely).", no_args_is_help=True
 )
 app.add_typer(harvest_app, name="harvest")
+user_app = typer.Typer(help="Manage accounts of the web service.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -603,7 +605,7 @@ def show(
         ("categories", " ".join(paper.categories)),
         ("doi", paper.doi),
         ("journal", paper.journal_ref),
-        ("upvotes", str(paper.upvotes) if paper.upvotes else ""),
+        ("upvotes", str(paper.total_upvotes) if paper.total_upvotes else ""),
         ("in feed", paper.feed_date),
         ("sources", ", ".join(paper.sources)),
         *sorted(paper.links.items()),
@@ -614,6 +616,38 @@ def show(
     if paper.abstract:
         out.print()
         out.print(paper.abstract)
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    name: Annotated[str, typer.Option(help="The name shown with submissions.")],
+    admin: Annotated[bool, typer.Option("--admin", help="Make the account an admin.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account (the password is asked for, twice, and never echoed),
+    or with --admin make an existing account an admin. The first account of
+    a library is always an admin."""
+    from paperscope.accounts import AccountError, Accounts
+
+    with _open(db) as lib:
+        accounts = Accounts(lib.store)
+        found = accounts.db.user_by_email(email.strip())
+        if found is not None:
+            if not admin:
+                err.print(f"error: {email} already has an account (--admin makes it an admin)")
+                raise typer.Exit(1)
+            accounts.make_admin(found[0].id)
+            out.print(f"{found[0].name} <{found[0].email}> is now an admin")
+            return
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            user = accounts.sign_up(email, name, password, admin=admin)
+        except AccountError as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(1) from None
+    role = "admin" if user.is_admin else "user"
+    out.print(f"account {user.name} <{user.email}> created ({role})")
 
 
 @app.command()

@@ -38,9 +38,24 @@ class Settings:
     base_url: str | None = None
     # Anonymous responses the web service keeps in memory (0 turns the cache off).
     page_cache: int = 2_000
+    # Outgoing mail (password resets, digests). With no SMTP host, messages are
+    # written as .eml files to ``outbox`` instead of being sent.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # starttls, tls (implicit, port 465) or none
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "paperscope <paperscope@localhost>"
+    outbox: str | None = None
+    # Submissions to the daily feed (see paperscope.submissions).
+    submit_max_age_days: int = 14
+    submit_daily_cap: int = 5
 
     @classmethod
     def from_env(cls, database: str | None = None) -> Settings:
+        def env(name: str) -> str | None:
+            return os.environ.get(name, "").strip() or None
+
         return cls(
             database=database or default_database(),
             harvest_delay=_number("PAPERSCOPE_HARVEST_DELAY", 3.0, float),
@@ -48,6 +63,15 @@ class Settings:
             contact=os.environ.get("PAPERSCOPE_CONTACT") or None,
             base_url=os.environ.get("PAPERSCOPE_BASE_URL") or None,
             page_cache=_number("PAPERSCOPE_PAGE_CACHE", 2_000, int),
+            smtp_host=env("PAPERSCOPE_SMTP_HOST"),
+            smtp_port=_number("PAPERSCOPE_SMTP_PORT", 587, int),
+            smtp_security=_choice("PAPERSCOPE_SMTP_SECURITY", ("starttls", "tls", "none")),
+            smtp_user=env("PAPERSCOPE_SMTP_USER"),
+            smtp_password=env("PAPERSCOPE_SMTP_PASSWORD"),
+            mail_from=env("PAPERSCOPE_MAIL_FROM") or "paperscope <paperscope@localhost>",
+            outbox=env("PAPERSCOPE_OUTBOX"),
+            submit_max_age_days=_number("PAPERSCOPE_SUBMIT_MAX_AGE_DAYS", 14, int),
+            submit_daily_cap=_number("PAPERSCOPE_SUBMIT_DAILY_CAP", 5, int),
         )
 
 
@@ -64,3 +88,11 @@ def _number(name: str, default: float, kind: type) -> float:
         what = "a whole number" if kind is int else "a number"
         raise SettingsError(f"{name}={text!r} is not {what} of 0 or more")
     return value
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed`` from the environment variable ``name`` (the first by default)."""
+    text = os.environ.get(name, "").strip().lower() or allowed[0]
+    if text not in allowed:
+        raise SettingsError(f"{name}={text!r} is not one of {', '.join(allowed)}")
+    return text

@@ -155,8 +155,8 @@ def score(upvotes: int, feed_date: str | None, now: datetime) -> tuple[float, fl
 
 def trend(paper: Paper, now: datetime) -> Trend | None:
     """The trending score of ``paper`` at ``now``, or None if it has no feed day."""
-    found = score(paper.upvotes, paper.feed_date, now)
-    return None if found is None else Trend(paper, max(0, paper.upvotes), found[1], found[0])
+    found = score(paper.total_upvotes, paper.feed_date, now)
+    return None if found is None else Trend(paper, max(0, paper.total_upvotes), found[1], found[0])
 
 
 def trending_order(score_and_age: tuple[float, float], paper_id: str) -> tuple:

@@ -658,7 +658,7 @@ def _passes(paper: Paper | None, f: SearchFilters) -> bool:
         return False
     if f.author and author_key(f.author) not in {author_key(a) for a in paper.authors}:
         return False
-    if f.min_upvotes is not None and paper.upvotes < f.min_upvotes:
+    if f.min_upvotes is not None and paper.total_upvotes < f.min_upvotes:
         return False
     if f.date_from or f.date_to:
         if not paper.published:

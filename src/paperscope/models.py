@@ -138,6 +138,14 @@ class Paper:
     upvotes: int = 0
     feed_date: str | None = None
     submitted_by: str = ""
+    # Votes cast by this instance's users; the store counts them (never merged
+    # from or written by an import).
+    votes: int = 0
+
+    @property
+    def total_upvotes(self) -> int:
+        """What the site shows and ranks by: a source's upvotes plus ours."""
+        return self.upvotes + self.votes
 
     @property
     def arxiv_id(self) -> str | None:
@@ -363,4 +371,6 @@ def canonical(paper: Paper) -> Paper:
     )
 
 
-PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+# The fields a record carries between libraries (export, JSONL). ``votes`` is
+# not one: it counts this instance's users' votes, which live in its database.
+PAPER_FIELDS = tuple(f.name for f in fields(Paper) if f.name != "votes")

@@ -200,7 +200,7 @@ class LexicalIndex:
         if paper.published:
             with contextlib.suppress(ValueError):
                 doc.add_integer("published", date_number(paper.published))
-        doc.add_unsigned("upvotes", max(0, paper.upvotes))
+        doc.add_unsigned("upvotes", max(0, paper.total_upvotes))
         return doc
 
     def _write(self, work) -> int:

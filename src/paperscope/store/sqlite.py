@@ -44,8 +44,9 @@ _COLUMNS = (
     "versions", "categories", "primary_category", "doi", "journal_ref", "comments",
     "license", "submitter", "links", "sources", "upvotes", "feed_date", "submitted_by",
 )  # fmt: skip
-_SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM papers"
-_SELECT_WITH_SEQ = "SELECT " + ", ".join(_COLUMNS) + ", seq FROM papers"
+# Read, never written by save_papers: votes are counted by triggers (0005).
+_SELECT = "SELECT " + ", ".join(_COLUMNS) + ", votes FROM papers"
+_SELECT_WITH_SEQ = "SELECT " + ", ".join(_COLUMNS) + ", votes, seq FROM papers"
 _INSERT = (
     f"INSERT INTO papers ({', '.join(_COLUMNS)}, created_at, modified_at, seq) "
     f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})"
@@ -139,11 +140,17 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
 
 
 def _statements(sql: str) -> Iterator[str]:
-    # Migrations hold plain DDL with no semicolons inside strings or triggers.
+    """The statements of a migration, one by one. A semicolon ends a statement
+    only where SQLite agrees it is complete, so a trigger's body stays whole.
+    (Migrations keep semicolons out of strings and comments.)"""
     lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
-    for statement in "\n".join(lines).split(";"):
-        if statement.strip():
-            yield statement
+    pending = ""
+    for piece in "\n".join(lines).split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
 
 
 @dataclass
@@ -505,7 +512,7 @@ class SQLiteStore:
         (ISO dates, inclusive), by upvotes, then by arrival."""
         rows = self.conn.execute(
             f"{_SELECT} WHERE feed_date BETWEEN ? AND ?"
-            " ORDER BY upvotes DESC, created_at, id LIMIT ? OFFSET ?",
+            " ORDER BY upvotes + votes DESC, created_at, id LIMIT ? OFFSET ?",
             (first, last, limit, offset),
         )
         return [_paper(row) for row in rows]
@@ -514,7 +521,7 @@ class SQLiteStore:
         """``(id, upvotes, feed_date)`` of every paper in the feed from ``first``
         to ``last``: what a trending ranking needs, without loading the papers."""
         return self.conn.execute(
-            "SELECT id, upvotes, feed_date FROM papers WHERE feed_date BETWEEN ? AND ?",
+            "SELECT id, upvotes + votes, feed_date FROM papers WHERE feed_date BETWEEN ? AND ?",
             (first, last),
         ).fetchall()
 
@@ -660,5 +667,5 @@ def _paper(row: tuple) -> Paper:
         versions=[Version(*v) for v in loads(row[7])], categories=loads(row[8]),
         doi=row[10], journal_ref=row[11], comments=row[12], license=row[13],
         submitter=row[14], links=loads(row[15]), sources=loads(row[16]),
-        upvotes=row[17], feed_date=row[18], submitted_by=row[19],
+        upvotes=row[17], feed_date=row[18], submitted_by=row[19], votes=row[20],
     )  # fmt: skip

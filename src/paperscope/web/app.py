@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import orjson
+from argon2 import PasswordHasher
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -37,6 +38,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from paperscope import __version__
+from paperscope.accounts import Accounts
 from paperscope.config import Settings
 from paperscope.daily import (
     AGE_OFFSET_HOURS,
@@ -51,11 +53,15 @@ from paperscope.daily import (
     week_period,
 )
 from paperscope.library import MODES, Library, Listing
+from paperscope.mail import Mailer
 from paperscope.models import Paper
 from paperscope.search.query import SearchFilters
+from paperscope.submissions import Rules
 from paperscope.web import present
 from paperscope.web.cache import PageCache
 from paperscope.web.feeds import FEED_TYPES, Feed, render_feed
+from paperscope.web.people import install as install_people
+from paperscope.web.people import viewer
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50  # papers a page shows
@@ -94,15 +100,19 @@ def create_app(
     settings: Settings | None = None,
     *,
     clock: Callable[[], datetime] | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> FastAPI:
     """A paperscope web app over ``settings.database``.
 
     ``clock`` gives "now" (UTC): what "today" and "trending" mean; tests fix
-    it. ``settings.page_cache=0`` turns the page cache off.
+    it. ``settings.page_cache=0`` turns the page cache off. ``hasher`` sets
+    the argon2 costs (tests make them small).
     """
     settings = settings or Settings.from_env()
     now = clock or (lambda: datetime.now(UTC))
     library = Library(settings.database)
+    accounts = Accounts(library.store, clock=now, hasher=hasher)
+    mailer = Mailer(settings, library.store.path)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -119,6 +129,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.library = library
+    app.state.accounts = accounts
     app.state.clock = now
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
@@ -141,6 +152,19 @@ def create_app(
 
     def base_url(request: Request) -> str:
         return (settings.base_url or str(request.base_url)).rstrip("/")
+
+    def page(request: Request, template: str, context: dict, status: int = 200) -> Response:
+        """A rendered page, told who is looking and which of its papers they voted for."""
+        me = viewer(request)
+        voted: set[str] = set()
+        if me.user is not None:
+            shown = [p.id for p in context.get("papers") or []]
+            shown += [h.paper.id for h in context.get("similar") or [] if h.paper]
+            if context.get("paper") is not None:
+                shown.append(context["paper"].id)
+            voted = accounts.db.voted(me.user.id, shown)
+        context = {"me": me.user, "csrf": me.csrf, "voted": voted, **context}
+        return templates.TemplateResponse(request, template, context, status_code=status)
 
     def respond(request: Request, view: View, fmt: str) -> Response:
         """The view as the format asks: a page, its JSON twin or a feed."""
@@ -174,7 +198,7 @@ def create_app(
             "prev_url": _page_url(request, view.listing, -1),
             **view.context,
         }
-        return templates.TemplateResponse(request, view.template, context)
+        return page(request, view.template, context)
 
     # -- errors ----------------------------------------------------------
 
@@ -183,10 +207,8 @@ def create_app(
             "json", "rss", "atom",
         ):  # fmt: skip
             return JSONResponse({"error": message, "status": status}, status_code=status)
-        return templates.TemplateResponse(
-            request, "error.html", {"title": f"Error {status}", "status": status,
-                                    "message": message}, status_code=status,
-        )  # fmt: skip
+        return page(request, "error.html", {"title": f"Error {status}", "status": status,
+                                            "message": message}, status)  # fmt: skip
 
     @app.exception_handler(BadRequest)
     async def bad_request(request: Request, exc: BadRequest) -> Response:
@@ -378,7 +400,7 @@ def create_app(
                 present.hit_json(h, base_url(request) + paper_path(h.paper)) for h in similar.hits
             ]
             return JSONResponse(data)
-        return templates.TemplateResponse(request, "paper.html", {
+        return page(request, "paper.html", {
             "title": paper.title, "paper": paper, "similar": similar.hits,
             "json_url": _with_format(request, "json"),
         })  # fmt: skip
@@ -482,10 +504,14 @@ def create_app(
 
     @app.get("/about", response_class=HTMLResponse, include_in_schema=False)
     def about(request: Request):
-        return templates.TemplateResponse(request, "about.html", {
+        return page(request, "about.html", {
             "title": "About", "stats": library.stats(top=10),
         })  # fmt: skip
 
+    install_people(
+        app, library=library, accounts=accounts, mailer=mailer, page=page, base_url=base_url,
+        now=now, rules=Rules(settings.submit_max_age_days, settings.submit_daily_cap),
+    )  # fmt: skip
     return app
 
 

@@ -13,8 +13,9 @@ second. A response is reused only while all of these hold:
 - the clock is in the same ``ttl``-second slot, because "today" and the
   trending scores move with time even when no data does.
 
-Only 200 responses under ``MAX_BODY`` bytes are kept, at most ``entries`` of
-them, least recently used out first. ``X-Cache: hit`` or ``miss`` says which.
+Only 200 responses that set no cookie and are under ``MAX_BODY`` bytes are
+kept, at most ``entries`` of them, least recently used out first.
+``X-Cache: hit`` or ``miss`` says which.
 """
 
 from __future__ import annotations
@@ -66,7 +67,10 @@ class PageCache:
             nonlocal keep
             if message["type"] == "http.response.start":
                 started.update(message)
-                keep = message["status"] == 200
+                # A response that sets a cookie (a form's CSRF token) is one person's.
+                keep = message["status"] == 200 and not any(
+                    name.lower() == b"set-cookie" for name, _ in message.get("headers", [])
+                )
                 message = dict(message, headers=[*message.get("headers", []),
                                                  (b"x-cache", b"miss")])  # fmt: skip
             elif message["type"] == "http.response.body" and keep:

@@ -48,7 +48,7 @@ def paper_json(paper: Paper, url: str) -> dict:
         "comments": paper.comments or None,
         "license": paper.license or None,
         "links": links(paper),
-        "upvotes": paper.upvotes,
+        "upvotes": paper.total_upvotes,
         "submittedOnDailyAt": paper.feed_date,
         "submittedBy": paper.submitted_by or None,
         "sources": paper.sources,

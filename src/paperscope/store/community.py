@@ -1,0 +1,218 @@
+"""SQL for the people side: users, sessions, reset tokens, rate limits, votes
+and submissions (tables from migration 0005).
+
+Like :class:`SQLiteStore`, this is the only place these tables are written.
+It runs on the store's per-thread connections and transactions; the rules
+(who may do what, how tokens are made) live in :mod:`paperscope.accounts`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import orjson
+
+from paperscope.store.sqlite import SQLiteStore, utcnow
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    is_admin: bool
+    created_at: str
+
+
+_USER = "SELECT id, email, name, is_admin, created_at FROM users"
+
+
+class Taken(ValueError):
+    """An email address or name that another account already has."""
+
+
+class CommunityStore:
+    def __init__(self, store: SQLiteStore):
+        self.store = store
+
+    # -- users ----------------------------------------------------------------
+
+    def add_user(self, email: str, name: str, password_hash: str, *, admin: bool) -> User:
+        """A new account; the first account of a library is always an admin."""
+        with self.store.transaction() as conn:
+            first = conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+            try:
+                cur = conn.execute(
+                    "INSERT INTO users (email, name, password_hash, is_admin, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (email, name, password_hash, int(admin or first), utcnow()),
+                )
+            except sqlite3.IntegrityError as exc:
+                what = "email address" if "email" in str(exc) else "name"
+                raise Taken(f"that {what} already has an account") from None
+            return self.user(cur.lastrowid, conn)
+
+    def user(self, user_id: int, conn: sqlite3.Connection | None = None) -> User | None:
+        row = (conn or self.store.conn).execute(f"{_USER} WHERE id = ?", (user_id,)).fetchone()
+        return _user(row)
+
+    def user_by_email(self, email: str) -> tuple[User, str] | None:
+        """The user with this email (any case) and their password hash."""
+        row = self.store.conn.execute(
+            "SELECT id, email, name, is_admin, created_at, password_hash FROM users"
+            " WHERE email = ?",
+            (email,),
+        ).fetchone()
+        return None if row is None else (_user(row[:5]), row[5])
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            )
+
+    def set_admin(self, user_id: int, admin: bool) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE users SET is_admin = ? WHERE id = ?", (int(admin), user_id))
+
+    # -- sessions and reset tokens -----------------------------------------------
+
+    def add_session(self, token_hash: str, user_id: int, csrf: str, expires_at: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                (token_hash, user_id, csrf, utcnow(), expires_at),
+            )
+
+    def session(self, token_hash: str, now: str) -> tuple[User, str] | None:
+        """The user and CSRF token of a session that has not expired."""
+        row = self.store.conn.execute(
+            "SELECT u.id, u.email, u.name, u.is_admin, u.created_at, s.csrf_token"
+            " FROM sessions s JOIN users u ON u.id = s.user_id"
+            " WHERE s.token_hash = ? AND s.expires_at > ?",
+            (token_hash, now),
+        ).fetchone()
+        return None if row is None else (_user(row[:5]), row[5])
+
+    def drop_session(self, token_hash: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    def drop_sessions_of(self, user_id: int) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+    def add_reset(self, token_hash: str, user_id: int, expires_at: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                (token_hash, user_id, expires_at),
+            )
+
+    def use_reset(self, token_hash: str, now: str) -> int | None:
+        """Spend a reset token: the user id if it was valid and unused, else None.
+        Marking it used is one UPDATE, so two uses at once cannot both succeed."""
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "UPDATE password_resets SET used_at = ?"
+                " WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+                (now, token_hash, now),
+            ).fetchone()
+            return None if row is None else row[0]
+
+    # -- rate limits ----------------------------------------------------------------
+
+    def hit(self, key: str, at: float, window: float) -> int:
+        """Record an attempt under ``key`` and return how many fell in the last
+        ``window`` seconds, this one included (older ones are forgotten)."""
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM rate_events WHERE key = ? AND at <= ?", (key, at - window))
+            conn.execute("INSERT INTO rate_events VALUES (?, ?)", (key, at))
+            (count,) = conn.execute("SELECT count(*) FROM rate_events WHERE key = ?", (key,))
+            return count[0]
+
+    # -- votes ------------------------------------------------------------------------
+
+    def toggle_vote(self, user_id: int, paper_id: str) -> tuple[bool, int]:
+        """Vote for a paper, or take the vote back; returns (voted now, total
+        upvotes). One transaction, so concurrent votes are all counted."""
+        with self.store.transaction() as conn:
+            gone = conn.execute(
+                "DELETE FROM votes WHERE user_id = ? AND paper_id = ?", (user_id, paper_id)
+            ).rowcount
+            if not gone:
+                conn.execute("INSERT INTO votes VALUES (?, ?, ?)", (user_id, paper_id, utcnow()))
+            total = conn.execute(
+                "SELECT upvotes + votes FROM papers WHERE id = ?", (paper_id,)
+            ).fetchone()[0]
+            return not gone, total
+
+    def voted(self, user_id: int, paper_ids: list[str]) -> set[str]:
+        """Which of ``paper_ids`` this user has voted for."""
+        if not paper_ids:
+            return set()
+        rows = self.store.conn.execute(
+            "SELECT paper_id FROM votes WHERE user_id = ?"
+            " AND paper_id IN (SELECT value FROM json_each(?))",
+            (user_id, orjson.dumps(paper_ids).decode()),
+        )
+        return {r[0] for r in rows}
+
+    # -- submissions ----------------------------------------------------------------------
+
+    def submission(self, paper_id: str) -> tuple[int, str] | None:
+        """``(user_id, day)`` of a paper's submission, if it has one."""
+        row = self.store.conn.execute(
+            "SELECT user_id, day FROM submissions WHERE paper_id = ?", (paper_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def submissions_on(self, user_id: int, day: str) -> int:
+        return self.store.conn.execute(
+            "SELECT count(*) FROM submissions WHERE user_id = ? AND day = ?", (user_id, day)
+        ).fetchone()[0]
+
+    def submit(self, paper_id: str, user: User, day: str) -> bool:
+        """Put a paper into the feed on ``day``, submitted by ``user``; False if
+        it is in the feed already (checked in the same transaction, so of two
+        people submitting one paper at once, one wins)."""
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT feed_date FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            if row is None or row[0] is not None:
+                return False
+            try:
+                conn.execute(
+                    "INSERT INTO submissions VALUES (?, ?, ?, ?)",
+                    (paper_id, user.id, day, utcnow()),
+                )
+            except sqlite3.IntegrityError:
+                return False
+            self._touch(conn, paper_id, "feed_date = ?, submitted_by = ?", (day, user.name))
+            return True
+
+    def withdraw(self, paper_id: str) -> bool:
+        """Take a paper out of the feed (an admin's call); returns whether it was in."""
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM submissions WHERE paper_id = ?", (paper_id,))
+            row = conn.execute("SELECT feed_date FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            if row is None or row[0] is None:
+                return False
+            self._touch(conn, paper_id, "feed_date = NULL, submitted_by = ''", ())
+            return True
+
+    def _touch(self, conn: sqlite3.Connection, paper_id: str, sets: str, args: tuple) -> None:
+        """Update a paper and move it to the end of the change sequence, so the
+        indexes and the page cache see the change."""
+        conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq'")
+        conn.execute(
+            f"UPDATE papers SET {sets}, modified_at = ?,"
+            " seq = (SELECT value FROM counters WHERE name = 'seq') WHERE id = ?",
+            (*args, utcnow(), paper_id),
+        )
+
+
+def _user(row: tuple | None) -> User | None:
+    if row is None:
+        return None
+    return User(id=row[0], email=row[1], name=row[2], is_admin=bool(row[3]), created_at=row[4])
