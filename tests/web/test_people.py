@@ -228,3 +228,10 @@ def test_forms_set_their_token_cookie_and_are_never_cached(client):
     assert first.cookies.get(FORM_COOKIE) and first.headers.get("x-cache") == "miss"
     other = TestClient(client.app)
     assert other.get("/login").cookies.get(FORM_COOKIE) != first.cookies.get(FORM_COOKIE)
+
+
+def test_forms_for_signed_out_visitors_also_work_when_signed_in(client, smtp):
+    sign_up(client, "ada@example.org", "ada")
+    token = form_token(client, "/reset")
+    r = client.post("/reset", data={"email": "ada@example.org", "csrf": token})
+    assert r.status_code == 200 and len(smtp.messages) == 1
