@@ -435,6 +435,13 @@ class SQLiteStore:
         """The sequence number of the latest change to any paper."""
         return self._seq()
 
+    def data_version(self) -> int:
+        """A number that grows with every change a page may show: to papers
+        (votes included) and to what people post (comments, shared collections)."""
+        return self.conn.execute(
+            "SELECT sum(value) FROM counters WHERE name IN ('seq', 'site')"
+        ).fetchone()[0]
+
     def changes_since(
         self, seq: int, batch: int = 5_000
     ) -> Iterator[tuple[int, list[Paper], list[str]]]:

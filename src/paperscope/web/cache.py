@@ -7,9 +7,9 @@ second. A response is reused only while all of these hold:
 
 - the request is a GET or HEAD with no cookie (a signed-in page is personal)
   and asks for the same host, path and query;
-- the library has not changed: the key holds the store's change counter, so
-  an import or a vote (anything that moves the counter) makes every older
-  entry unreachable at once;
+- the library has not changed: the key holds the store's data version, so an
+  import, a vote or a comment (anything that moves it) makes every older entry
+  unreachable at once;
 - the clock is in the same ``ttl``-second slot, because "today" and the
   trending scores move with time even when no data does.
 

@@ -53,6 +53,7 @@ CREATE TABLE digest_sends (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (period_key, user_id)
 ) WITHOUT ROWID;
+CREATE INDEX digest_sends_user ON digest_sends (user_id);  -- deleting an account
 
 -- Secrets of this instance (e.g. the key that signs unsubscribe links),
 -- made on first use.
@@ -60,3 +61,8 @@ CREATE TABLE instance_secrets (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Changes that pages show but that are not changes to papers (comments, shared
+-- collections) count here, so the page cache drops what it kept without the
+-- search indexes thinking papers changed (see SQLiteStore.data_version).
+INSERT INTO counters VALUES ('site', 0);

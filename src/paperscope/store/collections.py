@@ -1,0 +1,307 @@
+"""SQL for what people keep and say: collections of papers and comments on
+papers (tables from migration 0006).
+
+Like :class:`CommunityStore`, this is the only place these tables are
+written; it runs on the store's per-thread connections and transactions.
+
+Decisions:
+- Every write to a collection names its owner as well as its id and touches
+  nothing unless both match, so a caller that forgot to check ownership
+  still cannot change someone else's collection.
+- Names are 1 to 80 characters once runs of whitespace are folded to one
+  space, and unique per person (case counts, as the schema's UNIQUE says).
+  Comment bodies are 1 to 5,000 characters once stripped, with Windows line
+  ends made ``\\n``.
+- ``collection_papers.added_at`` has microseconds, since "newest added
+  first" must hold for papers saved within the same second.
+- A deleted comment keeps its row (``deleted_at`` set) but is left out of
+  everything read here: there are no replies whose context a "[deleted]"
+  placeholder would keep.
+- Changes that people who are not signed in can see (comments, a shared
+  collection and its papers, sharing and unsharing) move the site's change
+  counter (``SQLiteStore.data_version``), so the page cache
+  (:mod:`paperscope.web.cache`) drops pages that showed the old state at once:
+  an unshared link must stop working, not keep being served from the cache for
+  another minute. The papers' own change sequence stays, so the search
+  indexes see nothing to do.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from paperscope.models import Paper
+from paperscope.store.sqlite import SQLiteStore, utcnow
+
+NAME_MAX = 80
+BODY_MAX = 5_000
+_MAX_ID = 2**63 - 1  # SQLite's largest integer; bigger ids from a URL name nothing
+
+_COLLECTION = (
+    "SELECT c.id, c.user_id, u.name, c.name, c.share_token, c.created_at,"
+    " (SELECT count(*) FROM collection_papers p WHERE p.collection_id = c.id)"
+    " FROM collections c JOIN users u ON u.id = c.user_id"
+)
+_COMMENT = (
+    "SELECT m.id, m.paper_id, m.user_id, u.name, m.body, m.created_at"
+    " FROM comments m JOIN users u ON u.id = m.user_id WHERE m.deleted_at IS NULL"
+)
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: int
+    user_id: int
+    owner: str  # the owner's name
+    name: str
+    share_token: str | None  # None while private
+    created_at: str
+    size: int  # how many papers it holds
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    paper_id: str
+    user_id: int
+    author: str  # the author's name
+    body: str  # plain text, as typed
+    created_at: str
+
+
+class InvalidInput(ValueError):
+    """A name or comment that cannot be stored; the message says why."""
+
+
+def clean_name(name: str) -> str:
+    """A collection name as stored: whitespace folded, 1 to 80 characters."""
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= NAME_MAX:
+        raise InvalidInput(
+            f"a collection name is 1 to {NAME_MAX} characters (this one has {len(name)})"
+        )
+    return name
+
+
+def clean_body(body: str) -> str:
+    """A comment as stored: stripped, ``\\n`` line ends, 1 to 5,000 characters."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not 1 <= len(body) <= BODY_MAX:
+        raise InvalidInput(
+            f"a comment is 1 to {BODY_MAX:,} characters (this one has {len(body):,})"
+        )
+    return body
+
+
+class CollectionStore:
+    def __init__(self, store: SQLiteStore):
+        self.store = store
+
+    # -- collections ------------------------------------------------------------
+
+    def create(self, user_id: int, name: str) -> Collection:
+        """A new, private, empty collection; InvalidInput for a bad or taken name."""
+        name = clean_name(name)
+        with self.store.transaction() as conn:
+            try:
+                cur = conn.execute(
+                    "INSERT INTO collections (user_id, name, created_at) VALUES (?, ?, ?)",
+                    (user_id, name, utcnow()),
+                )
+            except sqlite3.IntegrityError:
+                raise InvalidInput(f"you already have a collection named {name!r}") from None
+            found = self._get(conn, cur.lastrowid)
+        assert found is not None
+        return found
+
+    def rename(self, user_id: int, collection_id: int, name: str) -> Collection | None:
+        """The collection under its new name; None if it is not ``user_id``'s."""
+        name = clean_name(name)
+        with self.store.transaction() as conn:
+            try:
+                cur = conn.execute(
+                    "UPDATE collections SET name = ? WHERE id = ? AND user_id = ?",
+                    (name, _id(collection_id), user_id),
+                )
+            except sqlite3.IntegrityError:
+                raise InvalidInput(f"you already have a collection named {name!r}") from None
+            if not cur.rowcount:
+                return None
+            found = self._get(conn, collection_id)
+            if found is not None and found.share_token:
+                _changed(conn)
+            return found
+
+    def delete(self, user_id: int, collection_id: int) -> bool:
+        """Delete a collection (its papers stay in the library); False if not ``user_id``'s."""
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "DELETE FROM collections WHERE id = ? AND user_id = ? RETURNING share_token",
+                (_id(collection_id), user_id),
+            ).fetchone()
+            if row is not None and row[0]:
+                _changed(conn)
+            return row is not None
+
+    def collections_of(self, user_id: int) -> list[Collection]:
+        """A person's collections with their sizes, by name."""
+        rows = self.store.conn.execute(
+            f"{_COLLECTION} WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (user_id,)
+        )
+        return [Collection(*row) for row in rows]
+
+    def get(self, collection_id: int) -> Collection | None:
+        """A collection by id, whoever owns it: the caller decides who may see it."""
+        return self._get(self.store.conn, collection_id)
+
+    def by_token(self, token: str) -> Collection | None:
+        """The collection shared under ``token``, if it still is."""
+        if not token:
+            return None
+        row = self.store.conn.execute(f"{_COLLECTION} WHERE c.share_token = ?", (token,)).fetchone()
+        return None if row is None else Collection(*row)
+
+    def share(self, user_id: int, collection_id: int) -> str | None:
+        """Share a collection by a new link and return its token; a link given
+        out before stops working. None if the collection is not ``user_id``'s."""
+        token = secrets.token_urlsafe(18)
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE collections SET share_token = ? WHERE id = ? AND user_id = ?",
+                (token, _id(collection_id), user_id),
+            )
+            if not cur.rowcount:
+                return None
+            _changed(conn)
+            return token
+
+    def unshare(self, user_id: int, collection_id: int) -> bool:
+        """Make a collection private again; False if it is not ``user_id``'s."""
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "UPDATE collections SET share_token = NULL WHERE id = ? AND user_id = ?"
+                " RETURNING id",
+                (_id(collection_id), user_id),
+            ).fetchone()
+            if row is not None:
+                _changed(conn)
+            return row is not None
+
+    # -- the papers in them -------------------------------------------------------
+
+    def add_paper(self, user_id: int, collection_id: int, paper_id: str) -> bool:
+        """Put a paper in a collection of ``user_id``'s; False if it was there
+        already (or the collection is not theirs)."""
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at)"
+                " SELECT id, ?, ? FROM collections WHERE id = ? AND user_id = ?",
+                (paper_id, _precise_now(), _id(collection_id), user_id),
+            )
+            self._changed_if_shared(conn, collection_id, cur.rowcount)
+            return cur.rowcount > 0
+
+    def remove_paper(self, user_id: int, collection_id: int, paper_id: str) -> bool:
+        """Take a paper out of a collection of ``user_id``'s; False if it was not in it."""
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM collection_papers WHERE paper_id = ? AND collection_id ="
+                " (SELECT id FROM collections WHERE id = ? AND user_id = ?)",
+                (paper_id, _id(collection_id), user_id),
+            )
+            self._changed_if_shared(conn, collection_id, cur.rowcount)
+            return cur.rowcount > 0
+
+    def papers(self, collection_id: int) -> list[Paper]:
+        """The papers of a collection, the most recently added first."""
+        ids = [
+            row[0]
+            for row in self.store.conn.execute(
+                "SELECT paper_id FROM collection_papers WHERE collection_id = ?"
+                " ORDER BY added_at DESC, paper_id",
+                (_id(collection_id),),
+            )
+        ]
+        return self.store.get_many(ids)
+
+    def holding(self, user_id: int, paper_id: str) -> set[int]:
+        """The ids of ``user_id``'s collections that hold this paper."""
+        rows = self.store.conn.execute(
+            "SELECT c.id FROM collections c JOIN collection_papers p ON p.collection_id = c.id"
+            " WHERE c.user_id = ? AND p.paper_id = ?",
+            (user_id, paper_id),
+        )
+        return {row[0] for row in rows}
+
+    # -- comments ---------------------------------------------------------------------
+
+    def add_comment(self, user_id: int, paper_id: str, body: str) -> Comment:
+        """A new comment on a paper; InvalidInput if the body is empty or too long."""
+        body = clean_body(body)
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO comments (paper_id, user_id, body, created_at) VALUES (?, ?, ?, ?)",
+                (paper_id, user_id, body, utcnow()),
+            )
+            _changed(conn)
+            row = conn.execute(f"{_COMMENT} AND m.id = ?", (cur.lastrowid,)).fetchone()
+        return Comment(*row)
+
+    def comments(self, paper_id: str) -> list[Comment]:
+        """A paper's comments, oldest first; deleted ones are left out."""
+        rows = self.store.conn.execute(
+            f"{_COMMENT} AND m.paper_id = ? ORDER BY m.created_at, m.id", (paper_id,)
+        )
+        return [Comment(*row) for row in rows]
+
+    def comment(self, comment_id: int) -> Comment | None:
+        """A comment by id; None if there is none or it was deleted."""
+        row = self.store.conn.execute(f"{_COMMENT} AND m.id = ?", (_id(comment_id),)).fetchone()
+        return None if row is None else Comment(*row)
+
+    def delete_comment(self, comment_id: int) -> bool:
+        """Delete a comment (its row stays, marked); False if it was gone already.
+        Who may do this is the caller's decision."""
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE comments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                (utcnow(), _id(comment_id)),
+            )
+            if cur.rowcount:
+                _changed(conn)
+            return cur.rowcount > 0
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _get(self, conn: sqlite3.Connection, collection_id: int) -> Collection | None:
+        row = conn.execute(f"{_COLLECTION} WHERE c.id = ?", (_id(collection_id),)).fetchone()
+        return None if row is None else Collection(*row)
+
+    def _changed_if_shared(self, conn: sqlite3.Connection, collection_id: int, rows: int) -> None:
+        """Move the change counter if ``rows`` papers changed in a shared collection."""
+        if not rows:
+            return
+        row = conn.execute(
+            "SELECT share_token FROM collections WHERE id = ?", (collection_id,)
+        ).fetchone()
+        if row is not None and row[0]:
+            _changed(conn)
+
+
+def _id(value: int) -> int:
+    """An id as SQLite can take it: one too big for an integer (from a URL) names
+    nothing, instead of raising OverflowError."""
+    return value if 0 < value <= _MAX_ID else 0
+
+
+def _changed(conn: sqlite3.Connection) -> None:
+    """Move the site's change counter: pages cached before this change are not
+    served again (the papers' own sequence, which the indexes follow, stays)."""
+    conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
+
+
+def _precise_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
