@@ -46,6 +46,8 @@ harvest_app = typer.Typer(
 app.add_typer(harvest_app, name="harvest")
 user_app = typer.Typer(help="Manage accounts of the web service.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+digest_app = typer.Typer(help="Email digests of new papers to subscribers.", no_args_is_help=True)
+app.add_typer(digest_app, name="digest")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -678,6 +680,161 @@ def serve(
         log_level="warning",
         proxy_headers=True,
     )
+
+
+@digest_app.command("send")
+def digest_send(
+    period: Annotated[str, typer.Option(help="daily or weekly: which subscribers, which span.")],
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The day (daily) or a day of the ISO week (weekly) to cover, YYYY-MM-DD "
+            "[default: yesterday, or last week; UTC].",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        Path | None,
+        typer.Option(
+            "--dry-run",
+            metavar="DIR",
+            help="Write each email as an .eml file into DIR; send and record nothing.",
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The site's public address for links [default: $PAPERSCOPE_BASE_URL, "
+            "else http://localhost:8000].",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Send the daily or weekly digest to every subscriber who has not had it.
+
+    Each subscriber gets the period's digest once: a second run, or a run
+    after a crash or an SMTP failure, sends only what is missing. Empty
+    digests are not sent. Stops, with exit status 1, when the mail server
+    refuses several messages in a row; run the same command again to go on.
+    """
+    from datetime import UTC, date, datetime
+
+    from paperscope.digest import DEFAULT_BASE_URL, DigestError, digest_period, send_digests
+    from paperscope.mail import Mailer
+
+    settings = _settings(db)
+    now = datetime.now(UTC)
+    try:
+        covered = digest_period(period, date.fromisoformat(day) if day else None, today=now.date())
+    except (DigestError, ValueError) as exc:
+        err.print(f"error: {exc}" if isinstance(exc, DigestError) else
+                  f"error: --date {day!r} is not a date like 2026-11-20")  # fmt: skip
+        raise typer.Exit(2) from None
+    if covered.end > now and dry_run is None:
+        err.print(f"error: {covered.key} is not over yet (until {covered.end:%Y-%m-%d %H:%M} UTC): "
+                  "a digest is sent once, so it covers a finished period")  # fmt: skip
+        raise typer.Exit(2)
+    base = (base_url or settings.base_url or DEFAULT_BASE_URL).rstrip("/")
+    with _open(db) as lib:
+        mailer = Mailer(settings, lib.store.path)
+        if dry_run is None and not mailer.sends:
+            err.print(f"no PAPERSCOPE_SMTP_HOST: digests go to the outbox {mailer.outbox}")
+        if base == DEFAULT_BASE_URL and dry_run is None:
+            err.print(f"links point to {base}: set PAPERSCOPE_BASE_URL or --base-url")
+        with _bar(f"digest {covered.key}", quiet) as (progress, task):
+            try:
+                report = send_digests(
+                    lib, mailer, covered, base_url=base, dry_run=dry_run,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )  # fmt: skip
+            except KeyboardInterrupt:
+                progress.stop()
+                err.print("\ninterrupted: every digest sent so far is recorded. "
+                          "Run the same command again to send the rest.")  # fmt: skip
+                raise typer.Exit(130) from None
+    for line in report.errors:
+        err.print(f"failed: {line}", markup=False)
+    if report.in_doubt:
+        err.print(f"{report.in_doubt:,} digests were left 'sending' by a run that died mid-send: "
+                  "counted as sent, not sent again (see README: Digests)")  # fmt: skip
+    if report.stopped:
+        err.print(f"error: stopped: {report.stopped}. Digests not sent yet go out when the "
+                  "same command runs again.", markup=False)  # fmt: skip
+    (out if report.ok else err).print(report.summary(), markup=False)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def schedule(
+    at: Annotated[str, typer.Option(help="When to run each day, HH:MM in UTC.")] = "06:00",
+    weekly_on: Annotated[
+        str, typer.Option(help="Day of the weekly digest: mon, tue, ... sun.")
+    ] = "mon",
+    set_spec: Annotated[str, typer.Option("--set", help="The arXiv set to harvest.")] = "cs",
+    from_date: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The --from of your harvest, so the scheduled one continues it [default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="The site's public address for links in emails.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print crontab lines that harvest arXiv, embed, then send the digests.
+
+    Every day at --at (UTC): harvest, embed and the daily digest, one after
+    the other; on --weekly-on, the weekly digest after them. Each step
+    resumes where it stopped and sends nothing twice, so a late or repeated
+    run is harmless. Install with `paperscope schedule ... | crontab -`.
+    """
+    import shlex
+    from datetime import UTC, date, datetime
+
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at.strip())
+    if m is None:
+        err.print(f"error: --at {at!r} is not a time like 06:00")
+        raise typer.Exit(2)
+    if weekly_on.lower()[:3] not in days:
+        err.print(f"error: --weekly-on {weekly_on!r} is not a day: {', '.join(days)}")
+        raise typer.Exit(2)
+    try:
+        since = date.fromisoformat(from_date) if from_date else datetime.now(UTC).date()
+    except ValueError:
+        err.print(f"error: --from {from_date!r} is not a date like 2026-11-01")
+        raise typer.Exit(2) from None
+    settings = _settings(db)
+    database = Path(settings.database).expanduser().resolve()
+    exe = Path(sys.executable).parent / "paperscope"
+    cmd = shlex.quote(str(exe) if exe.exists() else "paperscope")
+    lock = shlex.quote(f"{database}.schedule.lock")
+    log = shlex.quote(str(database.parent / "schedule.log"))
+    weekday = (days.index(weekly_on.lower()[:3]) + 1) % 7  # cron counts from Sunday, 0
+    other_days = ",".join(str(d) for d in range(7) if d != weekday)
+    chain = (f"{cmd} harvest arxiv --set {shlex.quote(set_spec)} --from {since} -q; "
+             f"{cmd} embed -q; {cmd} digest send --period daily -q")  # fmt: skip
+    weekly = f"{chain}; {cmd} digest send --period weekly -q"
+    lines = [
+        "# paperscope: harvest arXiv, embed, then send the digests (times in UTC).",
+        "# Install: paperscope schedule ... | crontab -   (this replaces your crontab)",
+        "CRON_TZ=UTC",
+        f"PAPERSCOPE_DB={database}",
+    ]
+    if base_url or settings.base_url:
+        lines.append(f"PAPERSCOPE_BASE_URL={base_url or settings.base_url}")
+    lines.append("# Mail: add PAPERSCOPE_SMTP_HOST=, PAPERSCOPE_MAIL_FROM= and the rest (README).")
+    for cron_days, steps in ((other_days, chain), (str(weekday), weekly)):
+        lines.append(f"{int(m[2])} {int(m[1])} * * {cron_days} "
+                     f"flock {lock} sh -c {shlex.quote(steps)} >> {log} 2>&1")  # fmt: skip
+    out.print("\n".join(lines), markup=False)
 
 
 def main() -> None:

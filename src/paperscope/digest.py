@@ -1,0 +1,658 @@
+"""Email digests: trending papers, saved searches and recommendations, sent
+once per subscriber per period.
+
+A digest covers a finished period: ``daily:2026-11-20`` (by default the day
+before the run, in UTC) or ``weekly:2026-W47`` (by default the ISO week
+before the run's). Each subscriber's email holds any mix of
+
+- the period's top papers of the daily feed, by upvotes (the feed page's own
+  order, so a paper is in one daily and one weekly digest);
+- each saved search (keywords, an optional exact author and category) run
+  over the papers published in the period. Keyword mode only: a semantic
+  ranking restricted to one day of a large library finds almost nothing
+  (candidates are filtered after the nearest-neighbour search) and costs an
+  embedding per search;
+- recommendations from :func:`paperscope.recommend.recommend_many`.
+
+A digest with nothing in any section is not sent.
+
+Building is shared work: the feed section is made once per run, each
+distinct saved search is run and rendered once and reused by every
+subscriber who saved it, recommendations are asked for a batch of
+subscribers at a time, and subscribers are read 1,000 at a time, so memory
+stays flat however many there are.
+
+Exactly once. For each subscriber the job claims the ``(period, user)`` row
+of ``digest_sends`` as ``sending`` in a transaction, hands the message to the
+mail server, then marks the row ``sent`` (or ``failed``, which the next run
+tries again). A second run, or two runs at once, find the row taken and send
+nothing. Ctrl-C during a send waits until that message is sent and marked.
+What no program can know is whether a message was accepted when the process
+died (``kill -9``, a power cut) between handing it over and marking it: such
+a row stays ``sending`` and is counted as sent, never sent again. A second
+copy in someone's inbox is worse than the small chance that one digest is
+lost; the row's Message-ID is the same on every run (made from the period,
+the user and the instance secret), so an operator who deletes the row to
+resend gets the same message, which mail servers that de-duplicate by
+Message-ID drop if the first copy did arrive.
+
+Unsubscribe links are signed, not stored: HMAC-SHA256 with the instance
+secret over a purpose string and the user id. Every email carries one in its
+footer and in ``List-Unsubscribe`` with ``List-Unsubscribe-Post`` (RFC 8058),
+so mail clients can offer one-click unsubscribing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import signal
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import formataddr, formatdate, parseaddr
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from paperscope.daily import Period, day_period, week_period
+from paperscope.library import Library
+from paperscope.mail import Mailer, MailError
+from paperscope.models import Paper
+from paperscope.search.query import SearchFilters
+from paperscope.store.digests import (
+    EMPTY,
+    FAILED,
+    PERIODS,
+    SENDING,
+    SENT,
+    DigestStore,
+    SavedSearch,
+    Subscriber,
+)
+from paperscope.web.present import authors_line, excerpt
+
+TEMPLATES = Path(__file__).parent / "web" / "templates"
+DEFAULT_BASE_URL = "http://localhost:8000"
+SECRET = "digests"  # the name of the instance secret that signs links and Message-IDs
+UNSUBSCRIBE = "digest-unsubscribe"  # what an unsubscribe signature is for
+TOP_PAPERS = 10  # papers of the feed section
+SEARCH_PAPERS = 5  # papers per saved search
+RECOMMENDED = 10  # recommendations asked for per subscriber
+BATCH = 1_000  # subscribers read, built and sent at a time
+SECTION_CACHE = 10_000  # shared sections kept rendered, per kind (least recently used out)
+MAX_SEARCHES = 10  # saved searches per subscriber
+MAX_SEARCH_CHARS = 200
+# A lone refused address is marked failed and the run goes on; this many
+# failures in a row mean the mail server is down or refusing everything.
+FAILURES_TO_STOP = 3
+MAX_ERRORS = 20  # failures reported by address; all of them are counted
+
+_CATEGORY = re.compile(r"[A-Za-z][A-Za-z-]*(\.[A-Za-z-]+)?")
+
+Recommender = Callable[..., dict[int, list[Any]]]
+Progress = Callable[[int, int], None]
+
+
+class DigestError(ValueError):
+    """A subscription setting or a period that cannot be used; says why."""
+
+
+# -- periods -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestPeriod:
+    """The span a digest covers: a day (``daily``) or an ISO week (``weekly``)."""
+
+    kind: str
+    period: Period
+
+    @property
+    def key(self) -> str:
+        """``daily:2026-11-20`` or ``weekly:2026-W47``: one row per user in digest_sends."""
+        return f"{self.kind}:{self.period.key}"
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the period (UTC)."""
+        return datetime.combine(self.period.last + timedelta(days=1), time(), UTC)
+
+    @property
+    def days(self) -> int:
+        return (self.period.last - self.period.first).days + 1
+
+    @property
+    def label(self) -> str:
+        if self.kind == "daily":
+            return self.period.label
+        first, last = self.period.first, self.period.last
+        return f"week {self.period.key[6:]} of {first.isocalendar()[0]}, {first:%-d %b} – {last:%-d %b %Y}"
+
+
+def digest_period(kind: str, day: date | None = None, *, today: date) -> DigestPeriod:
+    """The period a digest run covers: the day ``day`` or the ISO week holding
+    it; without ``day``, the day before ``today`` or the week before today's."""
+    if kind not in PERIODS:
+        raise DigestError(f"unknown period {kind!r}: choose daily or weekly")
+    if kind == "daily":
+        return DigestPeriod(kind, day_period(day or today - timedelta(days=1)))
+    return DigestPeriod(kind, week_period(day or today - timedelta(days=7)))
+
+
+# -- saved searches ---------------------------------------------------------------------
+
+
+def saved_search(q: str, author: str = "", cat: str = "") -> SavedSearch:
+    """A saved search from form fields, checked: some words, an author or a
+    category (any mix), each of sensible length."""
+    q, author, cat = (" ".join(v.split()) for v in (q, author, cat))
+    if not (q or author or cat):
+        raise DigestError("a saved search needs words, an author or a category")
+    for name, value in (("words", q), ("author", author)):
+        if len(value) > MAX_SEARCH_CHARS:
+            raise DigestError(
+                f"the {name} of a saved search are at most {MAX_SEARCH_CHARS} characters"
+            )
+    if cat and (len(cat) > 40 or not _CATEGORY.fullmatch(cat)):
+        raise DigestError(f"{cat[:40]!r} is not an arXiv category such as cs.LG")
+    return SavedSearch(q, author, cat)
+
+
+def describe(search: SavedSearch) -> str:
+    """How a saved search reads in an email or on the page."""
+    parts = [f"“{search.q}”"] if search.q else []
+    if search.author:
+        parts.append(f"by {search.author}")
+    if search.cat:
+        parts.append(f"in {search.cat}")
+    return " ".join(parts)
+
+
+# -- signatures ----------------------------------------------------------------------------
+
+
+class Signer:
+    """Signs with the instance secret: unsubscribe tokens and Message-IDs."""
+
+    def __init__(self, secret: str):
+        self._key = secret.encode()
+
+    def _mac(self, message: str) -> bytes:
+        return hmac.new(self._key, message.encode(), hashlib.sha256).digest()
+
+    def unsubscribe_token(self, user_id: int) -> str:
+        """``<user id>.<signature>``: proof, without a database lookup, that
+        this instance made the link for this user."""
+        mac = self._mac(f"{UNSUBSCRIBE}:{user_id}")
+        return f"{user_id}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+    def unsubscribe_user(self, token: str) -> int | None:
+        """The user id a token was made for, or None if it is not one of ours."""
+        user, _, _ = token.partition(".")
+        if not user.isdigit() or len(user) > 18:
+            return None
+        expected = self.unsubscribe_token(int(user))
+        return int(user) if hmac.compare_digest(token.encode(), expected.encode()) else None
+
+    def message_id(self, period_key: str, user_id: int, domain: str) -> str:
+        """The same on every run for one user and period, unguessable by others."""
+        tag = self._mac(f"message-id:{period_key}:{user_id}").hex()[:16]
+        return f"<digest.{period_key.replace(':', '.')}.{user_id}.{tag}@{domain}>"
+
+
+def signer_for(library: Library) -> Signer:
+    return Signer(DigestStore(library.store).secret(SECRET))
+
+
+# -- building ------------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """One part of an email, rendered both ways; shared by every email that shows it."""
+
+    title: str
+    html: Markup
+    text: str
+    paper_ids: list[str]
+
+
+@dataclass
+class Digest:
+    """One subscriber's email for one period (not sent: see :func:`send_digests`)."""
+
+    subscriber: Subscriber
+    period: DigestPeriod
+    sections: list[Section]
+    subject: str = ""
+    html: str = ""
+    text: str = ""
+    unsubscribe_url: str = ""
+    message_id: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.sections
+
+    def message(self, mailer: Mailer) -> Message:
+        """The email, with the RFC 8058 one-click unsubscribe headers.
+
+        Made with the email package's compat32 classes, the bodies
+        quoted-printable encoded by binascii (in C): the modern policy that
+        :meth:`Mailer.message` uses parses and refolds every header in
+        Python, which made building and flattening a message three times
+        slower, and that counts at 100,000 messages a run (bench/README.md).
+        An address that is not ASCII needs that policy's SMTPUTF8 support,
+        so such a message is made by :meth:`Mailer.message` after all.
+        """
+        name, sender = parseaddr(mailer.settings.mail_from)
+        if (sender + self.subscriber.email).isascii():
+            msg: Message = MIMEMultipart("alternative")
+            msg["From"] = formataddr((name, sender), charset="utf-8")
+            msg["To"] = self.subscriber.email
+            msg["Subject"] = self.subject
+            msg["Date"] = formatdate(usegmt=True)
+            msg["Message-ID"] = self.message_id
+            msg.attach(_text_part(self.text, "plain"))
+            msg.attach(_text_part(self.html, "html"))
+        else:
+            msg = mailer.message(self.subscriber.email, self.subject, self.text, self.html)
+            msg.replace_header("Message-ID", self.message_id)
+        msg["List-Unsubscribe"] = f"<{self.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        msg["Auto-Submitted"] = "auto-generated"
+        return msg
+
+
+def _text_part(body: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part.set_payload(binascii.b2a_qp(body.encode(), istext=True).decode("ascii"))
+    return part
+
+
+def default_recommender() -> Recommender:
+    """:func:`paperscope.recommend.recommend_many`, imported when first needed,
+    through its :class:`~paperscope.recommend.Recommender`: the recent papers,
+    the negative sample and their vectors are read once per period and shared
+    by every batch of subscribers, instead of once per batch."""
+    made: dict[tuple[datetime, int], Any] = {}
+
+    def recommend(
+        library: Library, user_ids: list[int], *, now: datetime, k: int, days: int
+    ) -> dict[int, list[Any]]:
+        from paperscope.recommend import Recommender as Model
+
+        if (now, days) not in made:
+            made.clear()
+            made[now, days] = Model(library, now=now, days=days)
+        return made[now, days].recommend_many(user_ids, k=k)
+
+    return recommend
+
+
+def paper_url(base_url: str, paper: Paper) -> str:
+    """A paper's page, as :func:`paperscope.web.app.paper_path` addresses it."""
+    return f"{base_url}/papers/{quote(paper.id, safe='/')}"
+
+
+def paper_meta(paper: Paper) -> str:
+    """Authors, date and upvotes: the line under a title."""
+    parts = [authors_line(paper), (paper.published or paper.feed_date or "")[:10]]
+    if paper.total_upvotes:
+        parts.append(f"{paper.total_upvotes} upvote{'s' if paper.total_upvotes != 1 else ''}")
+    return " · ".join(p for p in parts if p)
+
+
+def email_templates() -> Environment:
+    """Jinja for the mail: HTML escaped, plain text as it is."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(excerpt=excerpt, meta=paper_meta)
+    return env
+
+
+class DigestBuilder:
+    """Builds the digests of one period, a batch of subscribers at a time,
+    sharing every section that is the same for several of them."""
+
+    def __init__(
+        self,
+        library: Library,
+        period: DigestPeriod,
+        *,
+        base_url: str,
+        signer: Signer,
+        recommender: Recommender | None = None,
+        templates: Environment | None = None,
+    ):
+        self.library = library
+        self.period = period
+        self.base_url = base_url.rstrip("/")
+        self.signer = signer
+        self.recommender = recommender or default_recommender()
+        env = templates or email_templates()
+        self._html = env.get_template("digest_email.html")
+        self._text = env.get_template("digest_email.txt")
+        self._top: Section | None = None
+        self._top_made = False
+        self._searches: OrderedDict[SavedSearch, Section | None] = OrderedDict()
+        self._recommended: OrderedDict[tuple, Section] = OrderedDict()
+        self.domain = urlsplit(self.base_url).hostname or "paperscope"
+        self.searches_run = 0
+
+    def build(self, subscribers: list[Subscriber]) -> list[Digest]:
+        """The digests of these subscribers, in their order; empty ones included."""
+        top = self._top_section() if any(s.subscription.trending for s in subscribers) else None
+        wanted = [s for s in subscribers if s.subscription.recommended]
+        recommended = self._recommendations(wanted, top) if wanted else {}
+        digests = []
+        for sub in subscribers:
+            sections = []
+            if sub.subscription.trending and top is not None:
+                sections.append(top)
+            if sub.subscription.user_id in recommended:
+                sections.append(recommended[sub.subscription.user_id])
+            for search in sub.subscription.searches[:MAX_SEARCHES]:
+                found = self._search_section(search)
+                if found is not None:
+                    sections.append(found)
+            digests.append(self._finish(Digest(sub, self.period, sections)))
+        return digests
+
+    # -- sections ------------------------------------------------------------------
+
+    def _section(
+        self, title: str, items: list[tuple[Paper, str]], more: tuple[str, str] | None
+    ) -> Section:
+        """Render a section both ways; ``items`` are (paper, reason) pairs."""
+        rows = [(p, paper_url(self.base_url, p), reason) for p, reason in items]
+        more_url, more_label = more or ("", "")
+        args = {"title": title, "items": rows, "more_url": more_url, "more_label": more_label}
+        return Section(
+            title,
+            self._html.module.section(**args),
+            str(self._text.module.section(**args)),
+            [p.id for p, _ in items],
+        )
+
+    def _top_section(self) -> Section | None:
+        """The period's top papers of the feed: one query and one rendering per run."""
+        if not self._top_made:
+            self._top_made = True
+            period = self.period.period
+            listing = self.library.feed(period, limit=TOP_PAPERS)
+            kind = "date" if period.kind == "day" else period.kind
+            span = "day" if period.kind == "day" else "week"
+            more = (
+                f"{self.base_url}/papers/{kind}/{period.key}",
+                f"The {span}'s feed on the site ({listing.total:,} paper"
+                f"{'s' if listing.total != 1 else ''})",
+            )
+            self._top = (
+                self._section(
+                    f"Top papers of the {span}",
+                    [(p, "") for p in listing.papers],
+                    more,
+                )
+                if listing.papers
+                else None
+            )
+        return self._top
+
+    def _search_section(self, search: SavedSearch) -> Section | None:
+        if search in self._searches:
+            return _remember(self._searches, search)
+        period = self.period.period
+        filters = SearchFilters(
+            date_from=period.first.isoformat(),
+            date_to=period.last.isoformat(),
+            author=search.author or None,
+            categories=[search.cat] if search.cat else [],
+        )
+        results = self.library.search(
+            search.q, mode="keyword", filters=filters, limit=SEARCH_PAPERS + 1
+        )
+        self.searches_run += 1
+        # A query that names a paper exactly (an id, a title) puts it first
+        # whatever the filters: only papers the filtered search found count.
+        papers = [h.paper for h in results.hits if h.paper and "keyword_rank" in h.why]
+        section = None
+        if papers:
+            params = {"q": search.q, "mode": "keyword", "from": filters.date_from,
+                      "until": filters.date_to, "author": search.author, "cat": search.cat}  # fmt: skip
+            more = (
+                f"{self.base_url}/search?{urlencode({k: v for k, v in params.items() if v})}",
+                "More results on the site",
+            )
+            shown = [(p, "") for p in papers[:SEARCH_PAPERS]]
+            section = self._section(
+                f"Your search {describe(search)}",
+                shown,
+                more if len(papers) > SEARCH_PAPERS else None,
+            )
+        self._searches[search] = section
+        return _remember(self._searches, search)
+
+    def _recommendations(
+        self, subscribers: list[Subscriber], top: Section | None
+    ) -> dict[int, Section]:
+        """One call for the batch; papers the feed section shows a subscriber
+        are not recommended to them again."""
+        found = self.recommender(
+            self.library,
+            [s.subscription.user_id for s in subscribers],
+            now=self.period.end,
+            k=RECOMMENDED,
+            days=self.period.days,
+        )
+        sections = {}
+        for sub in subscribers:
+            shown = set(top.paper_ids) if top and sub.subscription.trending else set()
+            recs = found.get(sub.subscription.user_id, [])
+            items = [(r.paper, r.reason) for r in recs if r.paper.id not in shown]
+            if not items:
+                continue
+            # Many people get the same list (the trending fallback): rendered once.
+            key = tuple((p.id, reason) for p, reason in items)
+            if key not in self._recommended:
+                self._recommended[key] = self._section("Recommended for you", items, None)
+            sections[sub.subscription.user_id] = _remember(self._recommended, key)
+        return sections
+
+    # -- the email -------------------------------------------------------------------
+
+    def _finish(self, digest: Digest) -> Digest:
+        sub = digest.subscriber
+        user_id = sub.subscription.user_id
+        digest.message_id = self.signer.message_id(self.period.key, user_id, self.domain)
+        if digest.empty:
+            return digest
+        token = self.signer.unsubscribe_token(user_id)
+        digest.unsubscribe_url = f"{self.base_url}/unsubscribe/{token}"
+        papers = len({pid for s in digest.sections for pid in s.paper_ids})
+        digest.subject = f"paperscope {self.period.kind} digest: {self.period.label}"
+        context = {
+            "subject": digest.subject,
+            "name": sub.name,
+            "kind": self.period.kind,
+            "label": self.period.label,
+            "papers": papers,
+            "base_url": self.base_url,
+            "manage_url": f"{self.base_url}/digests",
+            "unsubscribe_url": digest.unsubscribe_url,
+        }
+        digest.html = self._html.render(sections=[s.html for s in digest.sections], **context)
+        digest.text = self._text.render(sections=[s.text for s in digest.sections], **context)
+        return digest
+
+
+def _remember(cache: OrderedDict, key: Any) -> Any:
+    """``cache[key]``, now the most recently used; the least recently used
+    entry goes once there are more than SECTION_CACHE."""
+    cache.move_to_end(key)
+    if len(cache) > SECTION_CACHE:
+        cache.popitem(last=False)
+    return cache[key]
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SendReport:
+    """What one run did. ``already`` counts digests an earlier (or concurrent)
+    run sent or is sending; ``in_doubt`` says how many of those were left
+    ``sending`` by a run that died mid-send (counted as sent, see the module
+    docstring). ``stopped`` is why the run stopped early, if it did."""
+
+    period: DigestPeriod
+    dry_run: Path | None = None
+    sent: int = 0
+    empty: int = 0
+    already: int = 0
+    failed: int = 0
+    in_doubt: int = 0
+    searches_run: int = 0
+    stopped: str | None = None
+    errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS, with addresses
+    last_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.stopped is None
+
+    def summary(self) -> str:
+        verb = f"written to {self.dry_run}" if self.dry_run else "sent"
+        line = (
+            f"digest {self.period.key}: {self.sent:,} {verb}, {self.empty:,} empty, "
+            f"{self.already:,} already sent, {self.failed:,} failed"
+        )
+        return line + (" (dry run: nothing recorded)" if self.dry_run else "")
+
+
+def send_digests(
+    library: Library,
+    mailer: Mailer,
+    period: DigestPeriod,
+    *,
+    base_url: str,
+    dry_run: Path | None = None,
+    recommender: Recommender | None = None,
+    batch: int = BATCH,
+    progress: Progress | None = None,
+) -> SendReport:
+    """Send (or with ``dry_run``, write as .eml files into that folder and
+    record nothing) the ``period`` digest of every subscriber who has not had
+    it yet. Safe to run again at any time: see the module docstring."""
+    db = DigestStore(library.store)
+    builder = DigestBuilder(
+        library, period, base_url=base_url, signer=signer_for(library), recommender=recommender
+    )
+    report = SendReport(period, dry_run)
+    total, done, after, in_a_row = db.count_subscribers(period.kind), 0, 0, 0
+    while subscribers := db.subscribers(period.kind, period.key, after=after, limit=batch):
+        after = subscribers[-1].subscription.user_id
+        todo = [s for s in subscribers if s.status in (None, FAILED, EMPTY)]
+        report.already += len(subscribers) - len(todo)
+        report.in_doubt += sum(s.status == SENDING for s in subscribers)
+        done += len(subscribers) - len(todo)
+        for digest in builder.build(todo):
+            if dry_run is not None:
+                _write(digest, mailer, dry_run, report)
+            else:
+                status = _deliver(digest, mailer, db, report)
+                # Only a message the server took shows it works; empty digests show nothing.
+                in_a_row = 0 if status == SENT else in_a_row + (status == FAILED)
+                if in_a_row >= FAILURES_TO_STOP:
+                    report.stopped = f"{in_a_row} failures in a row, the last: {report.last_error}"
+                    break
+            done += 1
+            if progress:
+                progress(done, total)
+        if report.stopped:
+            break
+    report.searches_run = builder.searches_run
+    return report
+
+
+def _write(digest: Digest, mailer: Mailer, folder: Path, report: SendReport) -> None:
+    if digest.empty:
+        report.empty += 1
+    else:
+        Mailer.file(digest.message(mailer), folder)
+        report.sent += 1
+
+
+def _deliver(digest: Digest, mailer: Mailer, db: DigestStore, report: SendReport) -> str | None:
+    """Claim, send and mark one digest; returns the row's new status, or None
+    when another run has it."""
+    key, user_id = digest.period.key, digest.subscriber.subscription.user_id
+    if digest.empty:
+        if not db.claim(key, user_id, digest.message_id, EMPTY):
+            report.already += 1
+            return None
+        report.empty += 1
+        return EMPTY
+    msg = digest.message(mailer)
+    with _finish_before_interrupt():
+        if not db.claim(key, user_id, digest.message_id):
+            report.already += 1  # a concurrent run took it since this batch was read
+            return None
+        try:
+            mailer.send(msg)
+        except MailError as exc:
+            db.mark(key, user_id, FAILED)
+            report.failed += 1
+            report.last_error = str(exc)
+            if len(report.errors) < MAX_ERRORS:
+                report.errors.append(f"{digest.subscriber.email}: {exc}")
+            return FAILED
+        except BaseException:  # not handed over as far as we know: the next run retries
+            db.mark(key, user_id, FAILED)
+            raise
+        db.mark(key, user_id, SENT)
+    report.sent += 1
+    return SENT
+
+
+@contextmanager
+def _finish_before_interrupt() -> Iterator[None]:
+    """Hold a Ctrl-C until the message in hand is sent and its row marked, so
+    an interrupted run leaves no row in doubt; a second Ctrl-C stops at once.
+    (Signal handlers belong to the main thread; elsewhere this does nothing.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[bool] = []
+
+    def hold(signum, frame) -> None:
+        if held:
+            raise KeyboardInterrupt
+        held.append(True)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
