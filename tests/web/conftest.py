@@ -101,3 +101,35 @@ def client(web_db: Path):
     app = create_app(Settings(database=str(web_db)), clock=lambda: NOW)
     with TestClient(app, base_url="http://paperscope.test") as c:
         yield c
+
+
+# -- the browser (tests/web/browser_support.py has the rest) -------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.browser_support import CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert not dialogs, f"a script ran: {dialogs}"  # hostile payloads never execute
+    assert not errors, errors

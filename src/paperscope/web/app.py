@@ -59,9 +59,13 @@ from paperscope.search.query import SearchFilters
 from paperscope.submissions import Rules
 from paperscope.web import present
 from paperscope.web.cache import PageCache
+from paperscope.web.collections import install as install_collections
+from paperscope.web.collections import paper_context
+from paperscope.web.digests import install as install_digests
 from paperscope.web.feeds import FEED_TYPES, Feed, render_feed
 from paperscope.web.people import install as install_people
 from paperscope.web.people import viewer
+from paperscope.web.recommend import install as install_recommend
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50  # papers a page shows
@@ -147,7 +151,7 @@ def create_app(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     if settings.page_cache:
-        app.add_middleware(PageCache, version=library.store.last_change, clock=now,
+        app.add_middleware(PageCache, version=library.store.data_version, clock=now,
                            entries=settings.page_cache)  # fmt: skip
 
     def base_url(request: Request) -> str:
@@ -402,7 +406,7 @@ def create_app(
             return JSONResponse(data)
         return page(request, "paper.html", {
             "title": paper.title, "paper": paper, "similar": similar.hits,
-            "json_url": _with_format(request, "json"),
+            "json_url": _with_format(request, "json"), **paper_context(request, paper),
         })  # fmt: skip
 
     def author_view(name: str, page: int) -> View:
@@ -512,6 +516,12 @@ def create_app(
         app, library=library, accounts=accounts, mailer=mailer, page=page, base_url=base_url,
         now=now, rules=Rules(settings.submit_max_age_days, settings.submit_daily_cap),
     )  # fmt: skip
+    install_recommend(
+        app, library=library, accounts=accounts, page=page, base_url=base_url, now=now
+    )
+    install_digests(app, library=library, accounts=accounts, page=page, base_url=base_url, now=now)
+    install_collections(app, library=library, accounts=accounts, page=page, base_url=base_url,
+                        now=now)  # fmt: skip
     return app
 
 
