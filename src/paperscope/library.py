@@ -337,6 +337,19 @@ class Library:
 
         return harvest_oai(self.store, **options)
 
+    def fetch_arxiv(self, arxiv_id: str, **options) -> Paper | None:
+        """Fetch one paper from arXiv by id and store it (merged like any
+        import); the stored paper, or None if arXiv does not know the id.
+        ``options`` go to :func:`paperscope.harvest.fetch_record`."""
+        from paperscope.harvest import fetch_record
+
+        paper = fetch_record(arxiv_id, **options)
+        if paper is None:
+            return None
+        with self.store.transaction():
+            self.store.save_papers([paper])
+        return self.get(paper.id)
+
     # -- reading --------------------------------------------------------
 
     def resolve(self, ref: str) -> str | None:

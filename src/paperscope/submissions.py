@@ -1,7 +1,8 @@
 """Submitting papers to the daily feed, with the community's rules.
 
 A signed-in user names a paper by arXiv id or URL (or any reference the
-library resolves); it enters today's feed with "submitted by". The rules,
+library resolves; a paper it lacks is fetched from arXiv by id); it enters
+today's feed with "submitted by". The rules,
 each configurable, are what keeps a community feed useful:
 
 - a paper may be at most ``max_age_days`` old (by its first arXiv version, or
@@ -15,11 +16,13 @@ the feed again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from paperscope.harvest import HarvestError
 from paperscope.library import Library
-from paperscope.models import Paper
+from paperscope.models import Paper, parse_arxiv_id
 from paperscope.store.community import CommunityStore, User
 
 
@@ -47,16 +50,32 @@ def paper_date(paper: Paper) -> date | None:
 
 
 def submit(
-    library: Library, db: CommunityStore, user: User, ref: str, today: date, rules: Rules
+    library: Library,
+    db: CommunityStore,
+    user: User,
+    ref: str,
+    today: date,
+    rules: Rules,
+    fetch: Callable[[str], Paper | None] | None = None,
 ) -> Paper:
-    """Put the paper ``ref`` names into ``today``'s feed; SubmissionError if a rule says no."""
+    """Put the paper ``ref`` names into ``today``'s feed; SubmissionError if a
+    rule says no. A paper the library lacks is fetched from arXiv with
+    ``fetch(arxiv_id)`` (see Library.fetch_arxiv) when ``ref`` holds an arXiv id."""
     ref = ref.strip()
     if not ref:
         raise SubmissionError("give an arXiv id or URL")
     paper = library.get(ref)
+    parsed = parse_arxiv_id(ref)
+    if paper is None and fetch is not None and parsed is not None:
+        try:
+            paper = fetch(parsed[0])
+        except HarvestError as exc:
+            raise SubmissionError(f"arXiv could not be asked for {parsed[0]} ({exc})") from None
+        if paper is None:
+            raise SubmissionError(f"arXiv has no paper {parsed[0]}")
     if paper is None:
         raise SubmissionError(
-            f"{ref[:100]!r} is not in this library yet: import or harvest it first"
+            f"{ref[:100]!r} is not in this library: give an arXiv id or URL, or import it first"
         )
     if paper.feed_date or db.submission(paper.id):
         raise SubmissionError(f"this paper is already in the daily feed ({paper.feed_date})")

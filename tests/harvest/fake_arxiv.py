@@ -1,9 +1,9 @@
 """A local OAI-PMH endpoint serving arXiv-shaped pages, for harvester tests.
 
 ``FakeArxiv`` serves tests/data/oai/harvest/page1-3.xml, linked by resumption
-tokens, and can be scripted to fail: a 503 with Retry-After, a malformed page,
-a dropped connection, an OAI-PMH error, a request that hangs, or a permanent
-500 for one page. It records every request it receives.
+tokens, and one GetRecord (1810.04805). It can be scripted to fail: a 503
+with Retry-After, a malformed page, a dropped connection, an OAI-PMH error, a
+request that hangs, or a permanent 500 for one page. It records every request it receives.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ PAGES = {
     "cs|1001": (DATA / "harvest" / "page2.xml").read_bytes(),
     "cs|2001": (DATA / "harvest" / "page3.xml").read_bytes(),
     "start:arXiv": (DATA / "listrecords_arxiv.xml").read_bytes(),
+    "get:oai:arXiv.org:1810.04805": (DATA / "getrecord_arxivraw.xml").read_bytes(),
 }
 
 
@@ -82,6 +83,8 @@ class FakeArxiv:
         key = query.get("resumptionToken") or "start"
         if key == "start" and query.get("metadataPrefix") == "arXiv":
             key = "start:arXiv"
+        if query.get("verb") == "GetRecord":
+            key = "get:" + query.get("identifier", "")
         self.requests.append(Request(key, query, handler.headers.get("User-Agent", "")))
         if url.path != "/oai":
             reply = Reply(404, b"not found")
@@ -91,6 +94,8 @@ class FakeArxiv:
             reply = Reply(500, b"internal error")
         elif key in PAGES:
             reply = Reply(200, PAGES[key])
+        elif key.startswith("get:"):
+            reply = Reply(200, oai_error("idDoesNotExist", "no such record"))
         else:
             reply = Reply(200, oai_error("badResumptionToken", "unknown token"))
         if reply.hang:

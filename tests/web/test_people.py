@@ -58,6 +58,9 @@ def make_client(lib_path, smtp):
     clients = []
 
     def make(**settings) -> TestClient:
+        # arXiv is never asked for real: by default the harvester's address is
+        # a local port where nothing listens.
+        settings.setdefault("harvest_url", "http://127.0.0.1:9/oai")
         config = Settings(database=str(lib_path), smtp_host=smtp.host, smtp_port=smtp.port,
                           smtp_security="none", **settings)  # fmt: skip
         client = TestClient(create_app(config, clock=lambda: NOW, hasher=FAST),
@@ -200,8 +203,8 @@ def test_submissions_follow_the_rules_and_admins_can_override_and_withdraw(make_
 
     r = submit(user, "https://arxiv.org/abs/2601.00003v1", csrf)
     assert r.status_code == 400 and "appeared 40 days ago" in r.text
-    r = submit(user, "9999.99999", csrf)
-    assert r.status_code == 400 and "not in this library yet" in r.text
+    r = submit(user, "A title nobody wrote", csrf)
+    assert r.status_code == 400 and "is not in this library" in r.text
     r = submit(user, "In the feed already", csrf)
     assert r.status_code == 400 and "already in the daily feed" in r.text
     r = submit(user, "arXiv:2603.00001", csrf)
@@ -235,3 +238,26 @@ def test_forms_for_signed_out_visitors_also_work_when_signed_in(client, smtp):
     token = form_token(client, "/reset")
     r = client.post("/reset", data={"email": "ada@example.org", "csrf": token})
     assert r.status_code == 200 and len(smtp.messages) == 1
+
+
+def test_a_submitted_paper_the_library_lacks_is_fetched_from_arxiv(make_client, arxiv):
+    admin = make_client(harvest_url=arxiv.url)
+    sign_up(admin, "ada@example.org", "ada")  # an admin: the 2018 paper is past the age rule
+    user = make_client(harvest_url=arxiv.url)
+    sign_up(user, "bob@example.org", "bob")
+    csrf, admin_csrf = session_csrf(user), session_csrf(admin)
+    r = user.post("/submit", data={"ref": "https://arxiv.org/abs/1810.04805v2", "csrf": csrf})
+    assert r.status_code == 400 and "days ago" in r.text  # fetched, then held to the rules
+    assert user.get("/api/papers/1810.04805").json()["title"].startswith("BERT")
+    r = user.post("/submit", data={"ref": "2611.99999", "csrf": csrf})
+    assert r.status_code == 400 and "arXiv has no paper 2611.99999" in r.text
+    r = admin.post("/submit", data={"ref": "1810.04805", "csrf": admin_csrf},
+                   follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    assert admin.get("/api/papers/1810.04805").json()["submittedBy"] == "ada"
+    get_records = [q.query for q in arxiv.requests if q.query.get("verb") == "GetRecord"]
+    assert get_records[0]["identifier"] == "oai:arXiv.org:1810.04805"
+    assert all("paperscope" in q.user_agent for q in arxiv.requests)
+    arxiv.down.add("get:oai:arXiv.org:2611.00001")
+    r = user.post("/submit", data={"ref": "2611.00001", "csrf": csrf})
+    assert r.status_code == 400 and "arXiv could not be asked for 2611.00001" in r.text

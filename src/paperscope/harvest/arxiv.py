@@ -39,6 +39,7 @@ import httpx
 from paperscope import __version__
 from paperscope.importers.base import FormatError
 from paperscope.importers.oai_pmh import NAME, OAIError, Page, parse_page
+from paperscope.models import Paper
 from paperscope.store.sqlite import BatchResult
 
 DEFAULT_BASE_URL = "https://oaipmh.arxiv.org/oai"
@@ -333,6 +334,38 @@ class _Fetcher:
         if status >= 400:
             raise HarvestError(f"HTTP {status} from {response.request.url}; not retried")
         return page, None
+
+
+def fetch_record(
+    arxiv_id: str, *, base_url: str, contact: str | None = None, timeout: float = 20.0
+) -> Paper | None:
+    """One paper by arXiv id through OAI-PMH ``GetRecord`` (arXivRaw: every
+    version), for a submission of a paper the library lacks. None when arXiv
+    does not know the id; HarvestError when arXiv cannot be asked. One request,
+    with the polite User-Agent, and no retries: a person is waiting."""
+    query = {
+        "verb": "GetRecord",
+        "identifier": f"oai:arXiv.org:{arxiv_id}",
+        "metadataPrefix": "arXivRaw",
+    }
+    headers = {"User-Agent": user_agent(contact)}
+    try:
+        with httpx.Client(headers=headers, timeout=timeout) as client:
+            response = client.get(base_url, params=query)
+    except httpx.RequestError as exc:
+        raise HarvestError(f"network error from {base_url}: {type(exc).__name__}") from None
+    if response.status_code >= 400:
+        raise HarvestError(f"HTTP {response.status_code} from {base_url}")
+    try:
+        page = parse_page(io.BytesIO(response.content))
+    except OAIError as exc:
+        if exc.code == "idDoesNotExist":
+            return None
+        raise HarvestError(str(exc)) from None
+    except FormatError as exc:
+        raise HarvestError(f"malformed answer from {base_url} ({exc})") from None
+    papers = [item.paper for item in page.items if item.paper is not None]
+    return papers[0] if papers else None
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:

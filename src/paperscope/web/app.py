@@ -515,6 +515,9 @@ def create_app(
     install_people(
         app, library=library, accounts=accounts, mailer=mailer, page=page, base_url=base_url,
         now=now, rules=Rules(settings.submit_max_age_days, settings.submit_daily_cap),
+        fetch=lambda arxiv_id: library.fetch_arxiv(
+            arxiv_id, base_url=settings.harvest_url, contact=settings.contact
+        ),
     )  # fmt: skip
     install_recommend(
         app, library=library, accounts=accounts, page=page, base_url=base_url, now=now

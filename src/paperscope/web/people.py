@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 from paperscope.accounts import SESSION_DAYS, AccountError, Accounts, RateLimited
 from paperscope.library import Library
 from paperscope.mail import Mailer, MailError
+from paperscope.models import Paper
 from paperscope.store.community import User
 from paperscope.submissions import Rules, SubmissionError, submit
 
@@ -76,8 +77,10 @@ def install(
     base_url: Callable[[Request], str],
     now: Callable[[], datetime],
     rules: Rules,
+    fetch: Callable[[str], Paper | None] | None = None,
 ) -> None:
-    """Add the account, vote and submission routes to ``app``."""
+    """Add the account, vote and submission routes to ``app``; ``fetch(arxiv_id)``
+    gets a submitted paper the library lacks (Library.fetch_arxiv)."""
     db = accounts.db
 
     def form_page(request: Request, template: str, context: dict, status: int = 200) -> Response:
@@ -242,7 +245,7 @@ def install(
             return signed_in(request)
         check_csrf(request, csrf)
         try:
-            paper = submit(library, db, me.user, ref, now().date(), rules)
+            paper = submit(library, db, me.user, ref, now().date(), rules, fetch=fetch)
         except SubmissionError as exc:
             context = {"title": "Submit a paper", "ref": ref, "rules": rules, "error": str(exc)}
             return page(request, "submit.html", context, 400)
