@@ -49,12 +49,14 @@ browser:
 # steps are idempotent, so `make run` again just starts the server.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One server process per core: bench/README.md has the load test.
+WORKERS ?= 2
 run: install
 	$(BIN)/paperscope demo --quiet
 	@if [ -d "$(SHARED)/seeds" ]; then \
 		$(BIN)/paperscope import --quiet $(SHARED)/seeds/*.txt $(SHARED)/data/arxiv/arxiv-metadata-oai-snapshot.sample.jsonl; \
 	else echo "($(SHARED) not found: serving the demo corpus only)"; fi
-	$(BIN)/paperscope serve --host $(HOST) --port $(PORT)
+	$(BIN)/paperscope serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install browser
 	$(BIN)/ruff check src tests bench

@@ -137,6 +137,9 @@ def create_app(
     app.state.clock = now
     templates = Jinja2Templates(directory=HERE / "templates")
     env = templates.env
+    # Templates are package files: checking each one's mtime on every include
+    # (Jinja's default) cost more than rendering the daily page's 50 cards.
+    env.auto_reload = False
     env.globals.update(
         paper_url=paper_path,
         author_url=author_path,
