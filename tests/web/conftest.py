@@ -96,6 +96,30 @@ def web_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def open_client():
+    """``open_client(database, **settings)``: a TestClient on a fresh app over
+    ``database``, at the fixed time NOW, with cheap argon2 costs; all are
+    closed when the test ends. arXiv is never asked for real: unless a test
+    says otherwise, the harvester's address is a local port nothing listens on."""
+    from tests.test_accounts import FAST
+
+    opened: list[TestClient] = []
+
+    def open_(database: Path, **settings) -> TestClient:
+        settings.setdefault("harvest_url", "http://127.0.0.1:9/oai")
+        app = create_app(Settings(database=str(database), **settings), clock=lambda: NOW,
+                         hasher=FAST)  # fmt: skip
+        client = TestClient(app, base_url="http://paperscope.test")
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield open_
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session")
 def client(web_db: Path):
     app = create_app(Settings(database=str(web_db)), clock=lambda: NOW)

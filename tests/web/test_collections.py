@@ -12,14 +12,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from paperscope.config import Settings
 from paperscope.importers import bibtex, jsonl
 from paperscope.library import Library
 from paperscope.models import Version, new_paper
-from paperscope.web.app import create_app
 from paperscope.web.collections import linkify
-from tests.test_accounts import FAST
-from tests.web.conftest import NOW
 from tests.web.test_hostile import assert_inert
 from tests.web.test_pages import Page
 from tests.web.test_people import session_csrf, sign_up
@@ -42,19 +38,8 @@ def lib_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def make_client(lib_path):
-    clients = []
-
-    def make() -> TestClient:
-        app = create_app(Settings(database=str(lib_path)), clock=lambda: NOW, hasher=FAST)
-        client = TestClient(app, base_url="http://paperscope.test")
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+def make_client(lib_path, open_client):
+    return lambda: open_client(lib_path)
 
 
 @pytest.fixture

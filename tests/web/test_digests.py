@@ -8,14 +8,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from paperscope.config import Settings
 from paperscope.digest import signer_for
 from paperscope.library import Library
 from paperscope.models import new_paper
 from paperscope.store.digests import DigestStore, SavedSearch, Subscription
-from paperscope.web.app import create_app
-from tests.test_accounts import FAST
-from tests.web.conftest import NOW
 from tests.web.test_people import session_csrf, sign_up
 
 YESTERDAY = "2026-03-17"  # what a daily digest covers at NOW
@@ -34,20 +30,8 @@ def lib_path(tmp_path):
 
 
 @pytest.fixture
-def make_client(lib_path):
-    clients = []
-
-    def make() -> TestClient:
-        app = create_app(Settings(database=str(lib_path), page_cache=0), clock=lambda: NOW,
-                         hasher=FAST)  # fmt: skip
-        client = TestClient(app, base_url="http://paperscope.test")
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+def make_client(lib_path, open_client):
+    return lambda: open_client(lib_path, page_cache=0)
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from paperscope.config import Settings
 from paperscope.library import Library
 from paperscope.models import Version, new_paper
-from paperscope.web.app import create_app
 from paperscope.web.people import FORM_COOKIE, SESSION_COOKIE
-from tests.test_accounts import FAST, PASSWORD
+from tests.test_accounts import PASSWORD
 from tests.web.conftest import NOW, TODAY
 
 
@@ -54,24 +52,12 @@ def lib_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def make_client(lib_path, smtp):
-    clients = []
-
+def make_client(lib_path, smtp, open_client):
     def make(**settings) -> TestClient:
-        # arXiv is never asked for real: by default the harvester's address is
-        # a local port where nothing listens.
-        settings.setdefault("harvest_url", "http://127.0.0.1:9/oai")
-        config = Settings(database=str(lib_path), smtp_host=smtp.host, smtp_port=smtp.port,
-                          smtp_security="none", **settings)  # fmt: skip
-        client = TestClient(create_app(config, clock=lambda: NOW, hasher=FAST),
-                            base_url="http://paperscope.test")  # fmt: skip
-        client.__enter__()
-        clients.append(client)
-        return client
+        return open_client(lib_path, smtp_host=smtp.host, smtp_port=smtp.port,
+                           smtp_security="none", **settings)  # fmt: skip
 
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+    return make
 
 
 @pytest.fixture
