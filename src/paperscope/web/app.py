@@ -65,6 +65,7 @@ from paperscope.web.digests import install as install_digests
 from paperscope.web.feeds import FEED_TYPES, Feed, render_feed
 from paperscope.web.people import install as install_people
 from paperscope.web.people import viewer
+from paperscope.web.present import paper_path
 from paperscope.web.recommend import install as install_recommend
 
 HERE = Path(__file__).parent
@@ -537,10 +538,6 @@ def app_from_env() -> FastAPI:
 
 
 # -- addresses --------------------------------------------------------------------
-
-
-def paper_path(paper: Paper) -> str:
-    return "/papers/" + quote(paper.id, safe="/")
 
 
 def author_path(name: str) -> str:

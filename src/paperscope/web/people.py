@@ -26,6 +26,7 @@ from paperscope.mail import Mailer, MailError
 from paperscope.models import Paper
 from paperscope.store.community import User
 from paperscope.submissions import Rules, SubmissionError, submit
+from paperscope.web.present import paper_path
 
 SESSION_COOKIE = "ps_session"
 FORM_COOKIE = "ps_form"
@@ -227,7 +228,7 @@ def install(
         if request.headers.get("hx-request"):
             return page(request, "_vote.html", {"paper_id": paper.id, "voted": voted,
                                                 "total": total, "next": safe_next(next)})  # fmt: skip
-        back = safe_next(next, f"/papers/{quote(paper.id, safe='/')}")
+        back = safe_next(next, paper_path(paper))
         return RedirectResponse(back, status_code=303)
 
     # -- submissions ------------------------------------------------------------------------
@@ -249,7 +250,7 @@ def install(
         except SubmissionError as exc:
             context = {"title": "Submit a paper", "ref": ref, "rules": rules, "error": str(exc)}
             return page(request, "submit.html", context, 400)
-        return RedirectResponse(f"/papers/{quote(paper.id, safe='/')}", status_code=303)
+        return RedirectResponse(paper_path(paper), status_code=303)
 
     @app.post("/papers/{ref:path}/withdraw", include_in_schema=False)
     def withdraw(request: Request, ref: str, csrf: str = Form("")):
@@ -261,7 +262,7 @@ def install(
         if paper is None:
             raise HTTPException(404, f"No paper here is known as {ref!r}.")
         db.withdraw(paper.id)
-        return RedirectResponse(f"/papers/{quote(paper.id, safe='/')}", status_code=303)
+        return RedirectResponse(paper_path(paper), status_code=303)
 
 
 def _start_session(request: Request, token: str, target: str) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -26,6 +27,11 @@ _WORD = re.compile(r"\w+")
 # English endings the index's stemmer removes: "networks" and "networking"
 # highlight for "network", "learned" for "learning".
 _SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|al|ation|ations)$")
+
+
+def paper_path(paper: Paper) -> str:
+    """A paper's address on the site (arXiv ids like ``hep-th/0601001`` keep their slash)."""
+    return "/papers/" + quote(paper.id, safe="/")
 
 
 def paper_json(paper: Paper, url: str) -> dict:

@@ -19,7 +19,6 @@ from starlette.exceptions import HTTPException
 
 from paperscope.accounts import Accounts
 from paperscope.library import Library
-from paperscope.models import Paper
 from paperscope.recommend import DAYS, MIN_POSITIVES, MODEL, recommend
 from paperscope.web import present
 from paperscope.web.people import viewer
@@ -52,7 +51,7 @@ def install(
         personal = bool(recs) and recs[0].kind == MODEL
         if format == "json":
             base = base_url(request)
-            papers = [{"paper": present.paper_json(r.paper, base + _path(r.paper)),
+            papers = [{"paper": present.paper_json(r.paper, base + present.paper_path(r.paper)),
                        "recommendation": r.as_dict()} for r in recs]  # fmt: skip
             return JSONResponse(
                 {"as_of": when.isoformat(), "days": DAYS, "personal": personal, "papers": papers}
@@ -67,9 +66,3 @@ def install(
             "min_positives": MIN_POSITIVES,
             "json_url": "/for-you?format=json",
         })  # fmt: skip
-
-
-def _path(paper: Paper) -> str:
-    """A paper's address, as :func:`paperscope.web.app.paper_path` makes it
-    (that module imports this one, so it cannot be imported here)."""
-    return "/papers/" + quote(paper.id, safe="/")
