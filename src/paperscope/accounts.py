@@ -13,7 +13,7 @@ The rules, in one place:
   account.
 - Attempts are counted per address and per account in the database, so every
   server process shares the limits: 10 log-ins per 15 minutes, 5 sign-ups an
-  hour, 3 reset emails an hour.
+  hour, 3 reset emails an hour, 30 comments an hour.
 """
 
 from __future__ import annotations
@@ -35,7 +35,12 @@ SESSION_DAYS = 30
 RESET_MINUTES = 60
 PASSWORD_MIN, PASSWORD_MAX = 10, 1_024
 # name: (attempts, seconds)
-LIMITS = {"login": (10, 15 * 60), "signup": (5, 3_600), "reset": (3, 3_600)}
+LIMITS = {
+    "login": (10, 15 * 60),
+    "signup": (5, 3_600),
+    "reset": (3, 3_600),
+    "comment": (30, 3_600),  # per account: enough to talk, too few to flood
+}
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}")
@@ -93,7 +98,7 @@ class Accounts:
             )
         self._check_password(password)
         if client:
-            self._limit("signup", f"signup-ip:{client}")
+            self.limit("signup", f"signup-ip:{client}")
         try:
             return self.db.add_user(email, name, self.hasher.hash(password), admin=admin)
         except Taken as exc:
@@ -103,8 +108,8 @@ class Accounts:
         """A new session for the right password; AccountError (the same for a
         wrong address and a wrong password) or RateLimited otherwise."""
         email = email.strip()
-        self._limit("login", f"login-ip:{client}")
-        self._limit("login", f"login-email:{email.lower()}")
+        self.limit("login", f"login-ip:{client}")
+        self.limit("login", f"login-email:{email.lower()}")
         found = self.db.user_by_email(email)
         stored = found[1] if found else self._dummy_hash
         try:
@@ -137,8 +142,8 @@ class Accounts:
         """A reset token for the account with this address (to be emailed), or
         None when there is no such account. Rate limited either way."""
         email = email.strip()
-        self._limit("reset", f"reset-ip:{client}")
-        self._limit("reset", f"reset-email:{email.lower()}")
+        self.limit("reset", f"reset-ip:{client}")
+        self.limit("reset", f"reset-email:{email.lower()}")
         found = self.db.user_by_email(email)
         if found is None:
             return None
@@ -175,7 +180,9 @@ class Accounts:
                 f" (this one has {len(password):,})"
             )
 
-    def _limit(self, kind: str, key: str) -> None:
+    def limit(self, kind: str, key: str) -> None:
+        """Count an attempt at ``kind`` (a key of LIMITS) under ``key``;
+        RateLimited once there were too many in its window."""
         attempts, window = LIMITS[kind]
         now = self.clock().timestamp()
         if self.db.hit(key, now, window) > attempts:

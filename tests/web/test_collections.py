@@ -372,3 +372,14 @@ def test_comments_are_deleted_by_their_author_or_an_admin(ada, bob, make_client)
 )  # fmt: skip
 def test_linkify_escapes_everything_and_links_only_web_addresses(text, html):
     assert str(linkify(text)) == html
+
+
+def test_comments_are_rate_limited_per_account(ada):
+    from paperscope.accounts import LIMITS
+
+    attempts, _ = LIMITS["comment"]
+    for i in range(attempts):
+        assert post(ada, f"/papers/{PAPERS[0]}/comments", body=f"note {i}").status_code == 303
+    r = post(ada, f"/papers/{PAPERS[0]}/comments", body="one too many")
+    assert r.status_code == 429 and "too many attempts" in r.text
+    assert "one too many" not in ada.get(f"/papers/{PAPERS[0]}").text

@@ -37,7 +37,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 
-from paperscope.accounts import Accounts
+from paperscope.accounts import Accounts, RateLimited
 from paperscope.importers import bibtex, jsonl
 from paperscope.library import Library
 from paperscope.models import Paper
@@ -343,7 +343,10 @@ def install(
         check_csrf(request, csrf)
         paper = paper_or_404(ref)
         try:
+            accounts.limit("comment", f"comment-user:{user.id}")
             added = db.add_comment(user.id, paper.id, body)
+        except RateLimited as exc:
+            raise HTTPException(429, f"Your comment was not posted: {exc}.") from None
         except InvalidInput as exc:
             raise HTTPException(400, f"Your comment was not posted: {exc}.") from None
         target = f"/papers/{quote(paper.id, safe='/')}#comment-{added.id}"
