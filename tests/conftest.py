@@ -61,10 +61,12 @@ def smtp():
     class Inbox:
         def __init__(self):
             self.messages = []  # (envelope recipients, parsed message)
+            self.peers = []  # the client's (host, port) per message: one port, one connection
 
         async def handle_DATA(self, server, session, envelope):
             msg = message_from_bytes(envelope.original_content, policy=policy.default)
             self.messages.append((list(envelope.rcpt_tos), msg))
+            self.peers.append(tuple(session.peer))
             return "250 OK"
 
     inbox = Inbox()

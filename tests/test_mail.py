@@ -41,3 +41,15 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
     mailer = Mailer(settings, tmp_path / "lib.db")
     with pytest.raises(MailError, match=f"SMTP 127.0.0.1:{port}"):
         mailer.send(mailer.message("ada@example.org", "Hi", "text"))
+
+
+def test_a_batch_sends_every_message_over_one_connection(tmp_path, smtp):
+    settings = Settings(database="x", smtp_host=smtp.host, smtp_port=smtp.port, smtp_security="none")
+    mailer = Mailer(settings, tmp_path / "lib.db")
+    with mailer.batch():
+        for i in range(3):
+            mailer.send(mailer.message(f"u{i}@example.org", f"Hi {i}", "text"))
+    mailer.send(mailer.message("late@example.org", "After", "text"))  # its own connection
+    assert [m["Subject"] for _, m in smtp.messages] == ["Hi 0", "Hi 1", "Hi 2", "After"]
+    peers = smtp.peers
+    assert len(set(peers[:3])) == 1 and peers[3] != peers[0]

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import re
@@ -568,7 +569,27 @@ def send_digests(
         library, period, base_url=base_url, signer=signer_for(library), recommender=recommender
     )
     report = SendReport(period, dry_run)
-    total, done, after, in_a_row = db.count_subscribers(period.kind), 0, 0, 0
+    total = db.count_subscribers(period.kind)
+    # One SMTP connection for the whole run (reopened if the server drops it).
+    with mailer.batch() if dry_run is None else contextlib.nullcontext():
+        _send_all(db, builder, mailer, period, report, dry_run, total, batch, progress)
+    report.searches_run = builder.searches_run
+    return report
+
+
+def _send_all(
+    db: DigestStore,
+    builder: DigestBuilder,
+    mailer: Mailer,
+    period: DigestPeriod,
+    report: SendReport,
+    dry_run: Path | None,
+    total: int,
+    batch: int,
+    progress: Progress | None,
+) -> None:
+    """The subscribers, a batch at a time: build, then write or deliver each digest."""
+    done, after, in_a_row = 0, 0, 0
     while subscribers := db.subscribers(period.kind, period.key, after=after, limit=batch):
         after = subscribers[-1].subscription.user_id
         todo = [s for s in subscribers if s.status in (None, FAILED, EMPTY)]
@@ -590,8 +611,6 @@ def send_digests(
                 progress(done, total)
         if report.stopped:
             break
-    report.searches_run = builder.searches_run
-    return report
 
 
 def _write(digest: Digest, mailer: Mailer, folder: Path, report: SendReport) -> None:

@@ -8,10 +8,14 @@ open it. ``paperscope digest send --dry-run`` uses the same folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import ssl
-from email.message import EmailMessage
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage, Message
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -28,6 +32,26 @@ class Mailer:
     def __init__(self, settings: Settings, database_path: Path):
         self.settings = settings
         self.outbox = Path(settings.outbox) if settings.outbox else database_path.parent / "outbox"
+        # batch() state is per thread: two runs in two threads share a Mailer,
+        # never a connection.
+        self._local = threading.local()
+
+    @property
+    def _batching(self) -> bool:
+        return getattr(self._local, "batching", False)
+
+    @_batching.setter
+    def _batching(self, value: bool) -> None:
+        self._local.batching = value
+
+    @property
+    def _server(self) -> smtplib.SMTP | None:
+        """The connection batch() keeps open in this thread."""
+        return getattr(self._local, "server", None)
+
+    @_server.setter
+    def _server(self, value: smtplib.SMTP | None) -> None:
+        self._local.server = value
 
     @property
     def sends(self) -> bool:
@@ -47,30 +71,72 @@ class Mailer:
             msg.add_alternative(html, subtype="html")
         return msg
 
-    def send(self, msg: EmailMessage) -> str:
-        """Send (or file) one message; returns where it went."""
+    def send(self, msg: Message) -> str:
+        """Send (or file) one message; returns where it went. Inside
+        :meth:`batch` the connection stays open for the next message."""
         if not self.sends:
             return str(self.file(msg, self.outbox))
         s = self.settings
         try:
-            if s.smtp_security == "tls":
-                server = smtplib.SMTP_SSL(
-                    s.smtp_host, s.smtp_port, timeout=TIMEOUT, context=ssl.create_default_context()
-                )
-            else:
-                server = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT)
-            with server:
-                if s.smtp_security == "starttls":
-                    server.starttls(context=ssl.create_default_context())
-                if s.smtp_user:
-                    server.login(s.smtp_user, s.smtp_password or "")
+            if self._batching and self._server is not None:
+                try:
+                    self._server.send_message(msg)
+                    return f"smtp://{s.smtp_host}:{s.smtp_port}"
+                except smtplib.SMTPServerDisconnected:
+                    self._drop()  # the server hung up between messages: connect once more
+            server = self._connect()
+            if self._batching:
+                self._server = server
                 server.send_message(msg)
+            else:
+                with server:
+                    server.send_message(msg)
         except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
             raise MailError(f"SMTP {s.smtp_host}:{s.smtp_port}: {exc}") from None
         return f"smtp://{s.smtp_host}:{s.smtp_port}"
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Send the messages of this block over one connection (and one TLS
+        handshake and log-in), as a digest run of thousands needs."""
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+            if self._server is not None:
+                with contextlib.suppress(OSError, smtplib.SMTPException):
+                    self._server.quit()
+            self._server = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.smtp_security == "tls":
+            server = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=TIMEOUT, context=ssl.create_default_context()
+            )
+        else:
+            server = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT)
+        try:
+            if s.smtp_security == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            if s.smtp_user:
+                server.login(s.smtp_user, s.smtp_password or "")
+        except BaseException:
+            server.close()
+            raise
+        return server
+
+    def _drop(self) -> None:
+        """Forget a connection an error left in an unknown state."""
+        if self._server is not None:
+            with contextlib.suppress(OSError):
+                self._server.close()
+        self._server = None
+
     @staticmethod
-    def file(msg: EmailMessage, folder: Path) -> Path:
+    def file(msg: Message, folder: Path) -> Path:
         """Write ``msg`` as ``<folder>/<message id>.eml``, whole or not at all."""
         folder.mkdir(parents=True, exist_ok=True)
         name = "".join(
