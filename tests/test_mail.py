@@ -44,7 +44,9 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
 
 
 def test_a_batch_sends_every_message_over_one_connection(tmp_path, smtp):
-    settings = Settings(database="x", smtp_host=smtp.host, smtp_port=smtp.port, smtp_security="none")
+    settings = Settings(
+        database="x", smtp_host=smtp.host, smtp_port=smtp.port, smtp_security="none"
+    )
     mailer = Mailer(settings, tmp_path / "lib.db")
     with mailer.batch():
         for i in range(3):
