@@ -613,10 +613,13 @@ class Library:
             found = self.store.feed_day(before=(on_or_before + timedelta(days=1)).isoformat())
         return date.fromisoformat(found) if found else None
 
-    def neighbour_feed_days(self, day: date) -> tuple[date | None, date | None]:
-        """The nearest days with papers before and after ``day``."""
-        before = self.store.feed_day(before=day.isoformat())
-        after = self.store.feed_day(after=day.isoformat())
+    def neighbour_feed_days(
+        self, first: date, last: date | None = None
+    ) -> tuple[date | None, date | None]:
+        """The nearest days with papers before ``first`` and after ``last``
+        (``first`` too, by default): the neighbours of a day or of a span."""
+        before = self.store.feed_day(before=first.isoformat())
+        after = self.store.feed_day(after=(last or first).isoformat())
         return (
             date.fromisoformat(before) if before else None,
             date.fromisoformat(after) if after else None,

@@ -64,7 +64,7 @@ from paperscope.web.collections import paper_context
 from paperscope.web.digests import install as install_digests
 from paperscope.web.feeds import FEED_TYPES, Feed, render_feed
 from paperscope.web.people import install as install_people
-from paperscope.web.people import viewer
+from paperscope.web.people import paper_or_404, viewer
 from paperscope.web.present import paper_path
 from paperscope.web.recommend import install as install_recommend
 
@@ -394,9 +394,7 @@ def create_app(
 
     @app.get("/papers/{ref:path}", response_class=HTMLResponse, summary="A paper's page")
     def paper_page(request: Request, ref: str, format: str = "html"):
-        paper = library.get(ref)
-        if paper is None:
-            raise HTTPException(404, f"No paper here is known as {ref!r}.")
+        paper = paper_or_404(library, ref)
         if paper.id != ref:  # an arXiv id with a version, a DOI, an old id: one address
             target = paper_path(paper) + (f"?format={format}" if format != "html" else "")
             return RedirectResponse(target, status_code=301)
@@ -483,9 +481,7 @@ def create_app(
 
     @app.get("/api/papers/{ref:path}", summary="One paper")
     def api_paper(request: Request, ref: str):
-        paper = library.get(ref)
-        if paper is None:
-            raise HTTPException(404, f"No paper here is known as {ref!r}.")
+        paper = paper_or_404(library, ref)
         return JSONResponse(present.paper_json(paper, base_url(request) + paper_path(paper)))
 
     @app.get("/api/trending", summary="Trending papers with their score parts")
@@ -633,8 +629,7 @@ def _is_date_prefix(value: str) -> bool:
 
 def _neighbours(library: Library, period: Period) -> tuple[Period | None, Period | None]:
     """The periods of the same kind holding the nearest days with papers."""
-    before, _ = library.neighbour_feed_days(period.first)
-    _, after = library.neighbour_feed_days(period.last)
+    before, after = library.neighbour_feed_days(period.first, period.last)
 
     def same_kind(day: date | None) -> Period | None:
         if day is None:

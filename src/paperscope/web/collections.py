@@ -43,7 +43,7 @@ from paperscope.library import Library
 from paperscope.models import Paper
 from paperscope.store.collections import Collection, CollectionStore, Comment, InvalidInput
 from paperscope.store.community import User
-from paperscope.web.people import check_csrf, safe_next, viewer
+from paperscope.web.people import check_csrf, login_redirect, paper_or_404, safe_next, viewer
 
 # Text that starts like a web address, up to a space, a quote or an angle bracket.
 _URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -123,15 +123,6 @@ def install(
     db = CollectionStore(accounts.db.store)
     app.state.collections = db
 
-    def signed_in(request: Request, back: str | None = None) -> Response:
-        """Where to send someone who must sign in first: the log-in page, then
-        ``back`` (a form post cannot be repeated by a redirect, so it names the
-        page it came from). htmx gets a 401: a redirect would be swapped in."""
-        if request.headers.get("hx-request"):
-            raise HTTPException(401, "Log in first.")
-        target = back or request.url.path
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-
     def mine(user: User, collection_id: int) -> Collection:
         """The viewer's collection with this id; 404 otherwise, the same for a
         missing one and someone else's."""
@@ -139,12 +130,6 @@ def install(
         if found is None or found.user_id != user.id:
             raise HTTPException(404, f"You have no collection with id {collection_id}.")
         return found
-
-    def paper_or_404(ref: str) -> Paper:
-        paper = library.get(ref)
-        if paper is None:
-            raise HTTPException(404, f"No paper here is known as {ref!r}.")
-        return paper
 
     def hx(request: Request) -> bool:
         return bool(request.headers.get("hx-request"))
@@ -185,7 +170,7 @@ def install(
     def collections_page(request: Request):
         user = viewer(request).user
         if user is None:
-            return signed_in(request)
+            return login_redirect(request)
         return list_page(request, user)
 
     @app.post("/collections", include_in_schema=False)
@@ -200,9 +185,9 @@ def install(
         (the paper page's "create one on the spot")."""
         user = viewer(request).user
         if user is None:
-            return signed_in(request, safe_next(next, "/collections"))
+            return login_redirect(request, safe_next(next, "/collections"))
         check_csrf(request, csrf)
-        paper = paper_or_404(ref) if ref else None
+        paper = paper_or_404(library, ref) if ref else None
         try:
             collection = db.create(user.id, name)
         except InvalidInput as exc:
@@ -219,14 +204,14 @@ def install(
     def show(request: Request, collection_id: int):
         user = viewer(request).user
         if user is None:
-            return signed_in(request)
+            return login_redirect(request)
         return collection_page(request, mine(user, collection_id))
 
     @app.post("/collections/{collection_id:int}/rename", include_in_schema=False)
     def rename(request: Request, collection_id: int, name: str = Form(""), csrf: str = Form("")):
         user = viewer(request).user
         if user is None:
-            return signed_in(request, f"/collections/{collection_id}")
+            return login_redirect(request, f"/collections/{collection_id}")
         check_csrf(request, csrf)
         collection = mine(user, collection_id)
         try:
@@ -239,7 +224,7 @@ def install(
     def delete(request: Request, collection_id: int, csrf: str = Form("")):
         user = viewer(request).user
         if user is None:
-            return signed_in(request, f"/collections/{collection_id}")
+            return login_redirect(request, f"/collections/{collection_id}")
         check_csrf(request, csrf)
         db.delete(user.id, mine(user, collection_id).id)
         return RedirectResponse("/collections", status_code=303)
@@ -248,7 +233,7 @@ def install(
     def share(request: Request, collection_id: int, csrf: str = Form("")):
         user = viewer(request).user
         if user is None:
-            return signed_in(request, f"/collections/{collection_id}")
+            return login_redirect(request, f"/collections/{collection_id}")
         check_csrf(request, csrf)
         db.share(user.id, mine(user, collection_id).id)
         return RedirectResponse(f"/collections/{collection_id}", status_code=303)
@@ -257,10 +242,28 @@ def install(
     def unshare(request: Request, collection_id: int, csrf: str = Form("")):
         user = viewer(request).user
         if user is None:
-            return signed_in(request, f"/collections/{collection_id}")
+            return login_redirect(request, f"/collections/{collection_id}")
         check_csrf(request, csrf)
         db.unshare(user.id, mine(user, collection_id).id)
         return RedirectResponse(f"/collections/{collection_id}", status_code=303)
+
+    def change_paper(request: Request, collection_id: int, ref: str, csrf: str, next: str,
+                     *, add: bool) -> Response:  # fmt: skip
+        """Put a paper in one of the viewer's collections, or take it out."""
+        user = viewer(request).user
+        if user is None:
+            return login_redirect(request, safe_next(next, f"/collections/{collection_id}"))
+        check_csrf(request, csrf)
+        collection = mine(user, collection_id)
+        paper = paper_or_404(library, ref)
+        if add:
+            db.add_paper(user.id, collection.id, paper.id)
+        else:
+            db.remove_paper(user.id, collection.id, paper.id)
+        if hx(request):
+            done = {"saved_to" if add else "removed_from": collection}
+            return save_box(request, user, paper, **done)
+        return RedirectResponse(safe_next(next, f"/collections/{collection.id}"), status_code=303)
 
     @app.post("/collections/{collection_id:int}/papers", include_in_schema=False)
     def add_paper(
@@ -270,16 +273,7 @@ def install(
         csrf: str = Form(""),
         next: str = Form(""),
     ):
-        user = viewer(request).user
-        if user is None:
-            return signed_in(request, safe_next(next, f"/collections/{collection_id}"))
-        check_csrf(request, csrf)
-        collection = mine(user, collection_id)
-        paper = paper_or_404(ref)
-        db.add_paper(user.id, collection.id, paper.id)
-        if hx(request):
-            return save_box(request, user, paper, saved_to=collection)
-        return RedirectResponse(safe_next(next, f"/collections/{collection.id}"), status_code=303)
+        return change_paper(request, collection_id, ref, csrf, next, add=True)
 
     @app.post("/collections/{collection_id:int}/papers/remove", include_in_schema=False)
     def remove_paper(
@@ -289,22 +283,13 @@ def install(
         csrf: str = Form(""),
         next: str = Form(""),
     ):
-        user = viewer(request).user
-        if user is None:
-            return signed_in(request, safe_next(next, f"/collections/{collection_id}"))
-        check_csrf(request, csrf)
-        collection = mine(user, collection_id)
-        paper = paper_or_404(ref)
-        db.remove_paper(user.id, collection.id, paper.id)
-        if hx(request):
-            return save_box(request, user, paper, removed_from=collection)
-        return RedirectResponse(safe_next(next, f"/collections/{collection.id}"), status_code=303)
+        return change_paper(request, collection_id, ref, csrf, next, add=False)
 
     @app.get("/collections/{collection_id:int}/export.{ext}", include_in_schema=False)
     def export_mine(request: Request, collection_id: int, ext: str):
         user = viewer(request).user
         if user is None:
-            return signed_in(request)
+            return login_redirect(request)
         return export(mine(user, collection_id), ext)
 
     # -- shared links ----------------------------------------------------------------
@@ -339,9 +324,9 @@ def install(
         paper_path = "/papers/" + quote(ref, safe="/")
         user = viewer(request).user
         if user is None:
-            return signed_in(request, paper_path + "#comments")
+            return login_redirect(request, paper_path + "#comments")
         check_csrf(request, csrf)
-        paper = paper_or_404(ref)
+        paper = paper_or_404(library, ref)
         try:
             accounts.limit("comment", f"comment-user:{user.id}")
             added = db.add_comment(user.id, paper.id, body)
@@ -356,7 +341,7 @@ def install(
     def delete_comment(request: Request, comment_id: int, csrf: str = Form("")):
         user = viewer(request).user
         if user is None:
-            return signed_in(request, "/")
+            return login_redirect(request, "/")
         check_csrf(request, csrf)
         found = db.comment(comment_id)
         if found is None:

@@ -32,7 +32,7 @@ from paperscope.digest import (
 )
 from paperscope.library import Library
 from paperscope.store.digests import PERIODS, DigestStore, Subscriber, Subscription
-from paperscope.web.people import check_csrf, viewer
+from paperscope.web.people import check_csrf, login_redirect, viewer
 
 NOTICES = {
     "saved": "Saved.",
@@ -60,9 +60,6 @@ def install(
             signers.append(signer_for(library))
         return signers[0]
 
-    def login_first() -> Response:
-        return RedirectResponse("/login?next=/digests", status_code=303)
-
     def show(request: Request, sub: Subscription | None, *, error: str = "", notice: str = "",
              status: int = 200) -> Response:  # fmt: skip
         searches = [(describe(s), s) for s in sub.searches] if sub else []
@@ -75,7 +72,7 @@ def install(
     def digests_page(request: Request, done: str = ""):
         user = viewer(request).user
         if user is None:
-            return login_first()
+            return login_redirect(request, "/digests")
         return show(request, db.subscription(user.id), notice=NOTICES.get(done, ""))
 
     @app.post("/digests", include_in_schema=False)
@@ -93,7 +90,7 @@ def install(
     ):
         user = viewer(request).user
         if user is None:
-            return login_first()
+            return login_redirect(request, "/digests")
         check_csrf(request, csrf)
         sub = db.subscription(user.id)
         try:
@@ -108,7 +105,7 @@ def install(
         """Your digest of the last finished period, as the email's HTML part."""
         user = viewer(request).user
         if user is None:
-            return login_first()
+            return login_redirect(request, "/digests")
         sub = db.subscription(user.id)
         if sub is None:
             return RedirectResponse("/digests", status_code=303)

@@ -61,6 +61,24 @@ def check_csrf(request: Request, sent: str | None) -> None:
         )
 
 
+def login_redirect(request: Request, back: str | None = None) -> Response:
+    """Where to send someone who must sign in first: the log-in page, then
+    ``back`` (default: this page; a form post names the page it came from,
+    since a redirect cannot repeat it). htmx gets a 401: a redirect would be
+    swapped into the page."""
+    if request.headers.get("hx-request"):
+        raise HTTPException(401, "Log in first.")
+    return RedirectResponse(f"/login?next={quote(back or request.url.path)}", status_code=303)
+
+
+def paper_or_404(library: Library, ref: str) -> Paper:
+    """The paper ``ref`` names, or the site's 404 for it."""
+    paper = library.get(ref)
+    if paper is None:
+        raise HTTPException(404, f"No paper here is known as {ref!r}.")
+    return paper
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """A local path to go back to; never another site (``//evil``, ``https:``)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -90,10 +108,6 @@ def install(
         response = page(request, template, {**context, "form_csrf": token}, status)
         _cookie(request, response, FORM_COOKIE, token, max_age=None)
         return response
-
-    def signed_in(request: Request) -> Response:
-        """Where to send someone who must sign in first."""
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
     # -- sign up, log in, log out ---------------------------------------------------
 
@@ -158,7 +172,7 @@ def install(
     def account(request: Request):
         user = viewer(request).user
         if user is None:
-            return signed_in(request)
+            return login_redirect(request)
         return page(request, "account.html", {"title": "Your account", "account": user})
 
     # -- password reset ------------------------------------------------------------------
@@ -219,11 +233,9 @@ def install(
         if me.user is None:
             if request.headers.get("hx-request"):
                 raise HTTPException(401, "Log in to vote.")
-            return signed_in(request)
+            return login_redirect(request)
         check_csrf(request, csrf)
-        paper = library.get(ref)
-        if paper is None:
-            raise HTTPException(404, f"No paper here is known as {ref!r}.")
+        paper = paper_or_404(library, ref)
         voted, total = db.toggle_vote(me.user.id, paper.id)
         if request.headers.get("hx-request"):
             return page(request, "_vote.html", {"paper_id": paper.id, "voted": voted,
@@ -236,14 +248,14 @@ def install(
     @app.get("/submit", include_in_schema=False)
     def submit_form(request: Request, ref: str = ""):
         if viewer(request).user is None:
-            return signed_in(request)
+            return login_redirect(request)
         return page(request, "submit.html", {"title": "Submit a paper", "ref": ref, "rules": rules})
 
     @app.post("/submit", include_in_schema=False)
     def submit_paper(request: Request, ref: str = Form(""), csrf: str = Form("")):
         me = viewer(request)
         if me.user is None:
-            return signed_in(request)
+            return login_redirect(request)
         check_csrf(request, csrf)
         try:
             paper = submit(library, db, me.user, ref, now().date(), rules, fetch=fetch)
@@ -258,9 +270,7 @@ def install(
         if me.user is None or not me.user.is_admin:
             raise HTTPException(403, "Only an admin can take a paper out of the feed.")
         check_csrf(request, csrf)
-        paper = library.get(ref)
-        if paper is None:
-            raise HTTPException(404, f"No paper here is known as {ref!r}.")
+        paper = paper_or_404(library, ref)
         db.withdraw(paper.id)
         return RedirectResponse(paper_path(paper), status_code=303)
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from paperscope.accounts import Accounts
 from paperscope.library import Library
 from paperscope.recommend import DAYS, MIN_POSITIVES, MODEL, recommend
 from paperscope.web import present
-from paperscope.web.people import viewer
+from paperscope.web.people import login_redirect, viewer
 
 SHOWN = 30  # recommendations on the page
 
@@ -43,7 +42,7 @@ def install(
     def for_you(request: Request, format: str = "html"):
         user = viewer(request).user
         if user is None:
-            return RedirectResponse(f"/login?next={quote('/for-you')}", status_code=303)
+            return login_redirect(request)
         if format not in ("html", "json"):
             raise HTTPException(400, f"format {format!r} is not one of html, json")
         when = now()
