@@ -201,7 +201,7 @@ def main() -> int:
 
     # The whole job but the network: MIME messages, claims and marks.
     settings = Settings(database=str(lib.store.path))
-    mailer = DroppingMailer(settings, Path(lib.store.path))
+    mailer = DroppingMailer(settings, lib.store.files_dir)
     started = time.perf_counter()
     report = send_digests(lib, mailer, period, base_url=BASE)
     job = time.perf_counter() - started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,43 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "library.db"
 
 
-@pytest.fixture
-def store(db_path: Path):
-    from paperscope.store import SQLiteStore
+# -- the two database backends ----------------------------------------------------
+# Tests that take `library_url` or `store` run once on SQLite and once on a
+# real PostgreSQL server (tests/pg.py): the conformance suite of the backends.
+BACKENDS = ["sqlite", "postgresql"]
 
-    s = SQLiteStore(db_path)
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A PostgreSQL 18 server with pgvector, started once per test process."""
+    from tests.pg import Server
+
+    server = Server(tmp_path_factory.mktemp("pg") / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database with the paperscope schema."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def library_url(request, tmp_path: Path) -> str:
+    """A fresh library's database: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "library.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(library_url: str):
+    from paperscope.store import open_store
+
+    s = open_store(library_url)
     yield s
     s.close()
 

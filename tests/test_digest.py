@@ -96,7 +96,7 @@ def people(lib) -> dict[str, int]:
 def mailer(lib, smtp) -> Mailer:
     settings = Settings(database=str(lib.store.path), smtp_host=smtp.host, smtp_port=smtp.port,
                         smtp_security="none", mail_from="paperscope <digests@papers.example.org>")  # fmt: skip
-    return Mailer(settings, lib.store.path)
+    return Mailer(settings, lib.store.files_dir)
 
 
 def send(lib, mailer, period=DAILY, **options):
@@ -312,7 +312,7 @@ def test_ctrl_c_waits_until_the_message_in_hand_is_sent_and_marked(lib, mailer, 
             return super().send(msg)
 
     with pytest.raises(KeyboardInterrupt):
-        send(lib, CtrlCDuringSend(mailer.settings, lib.store.path))
+        send(lib, CtrlCDuringSend(mailer.settings, lib.store.files_dir))
     assert list(statuses(lib).values()) == ["sent"] and len(smtp.messages) == 1
     assert send(lib, mailer).sent == 2 and len(inbox(smtp)) == 3
 
@@ -353,7 +353,7 @@ def test_names_and_addresses_that_are_not_ascii(lib, tmp_path):
         user.id, period="daily", trending=True, recommended=False, searches=()
     )
     settings = Settings(database=str(lib.store.path), mail_from="Bücher Digest <d@example.org>")
-    send(lib, Mailer(settings, lib.store.path), dry_run=tmp_path)
+    send(lib, Mailer(settings, lib.store.files_dir), dry_run=tmp_path)
     parsed = [message_from_bytes(f.read_bytes(), policy=policy.default)
               for f in tmp_path.glob("*.eml")]  # fmt: skip
     by_name = {m["To"].addresses[0].username: m for m in parsed}

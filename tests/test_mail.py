@@ -13,7 +13,7 @@ from paperscope.mail import Mailer, MailError
 
 
 def test_without_smtp_messages_are_filed_as_eml(tmp_path):
-    mailer = Mailer(Settings(database=str(tmp_path / "lib.db")), tmp_path / "lib.db")
+    mailer = Mailer(Settings(database=str(tmp_path / "lib.db")), tmp_path)
     msg = mailer.message("ada@example.org", "Hello", "plain words", "<p>html words</p>")
     where = mailer.send(msg)
     assert where.startswith(str(tmp_path / "outbox")) and where.endswith(".eml")
@@ -28,7 +28,7 @@ def test_smtp_delivers_to_a_real_server(tmp_path, smtp):
     settings = Settings(
         database="x", smtp_host=smtp.host, smtp_port=smtp.port, smtp_security="none"
     )
-    mailer = Mailer(settings, tmp_path / "lib.db")
+    mailer = Mailer(settings, tmp_path)
     mailer.send(mailer.message("ada@example.org", "Hi", "text"))
     assert [(r, m["Subject"]) for r, m in smtp.messages] == [(["ada@example.org"], "Hi")]
 
@@ -38,7 +38,7 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens here once the socket closes
     settings = Settings(database="x", smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
-    mailer = Mailer(settings, tmp_path / "lib.db")
+    mailer = Mailer(settings, tmp_path)
     with pytest.raises(MailError, match=f"SMTP 127.0.0.1:{port}"):
         mailer.send(mailer.message("ada@example.org", "Hi", "text"))
 
@@ -47,7 +47,7 @@ def test_a_batch_sends_every_message_over_one_connection(tmp_path, smtp):
     settings = Settings(
         database="x", smtp_host=smtp.host, smtp_port=smtp.port, smtp_security="none"
     )
-    mailer = Mailer(settings, tmp_path / "lib.db")
+    mailer = Mailer(settings, tmp_path)
     with mailer.batch():
         for i in range(3):
             mailer.send(mailer.message(f"u{i}@example.org", f"Hi {i}", "text"))

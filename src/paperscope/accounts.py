@@ -28,8 +28,8 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from paperscope.store.base import Store
 from paperscope.store.community import CommunityStore, Taken, User
-from paperscope.store.sqlite import SQLiteStore
 
 SESSION_DAYS = 30
 RESET_MINUTES = 60
@@ -73,7 +73,7 @@ def token_hash(token: str) -> str:
 class Accounts:
     def __init__(
         self,
-        store: SQLiteStore,
+        store: Store,
         *,
         clock: Callable[[], datetime] | None = None,
         hasher: PasswordHasher | None = None,

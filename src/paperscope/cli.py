@@ -29,10 +29,11 @@ from rich.progress import (
 from rich.table import Table
 
 from paperscope import __version__
-from paperscope.config import ENV_DB, Settings, SettingsError
+from paperscope.config import ENV_DB, ENV_REPLICA, Settings, SettingsError, data_home
 from paperscope.importers import FORMATS
 from paperscope.library import ImportReport, Library
-from paperscope.store import StoreError
+from paperscope.store import StoreError, is_postgres
+from paperscope.store.base import redact
 
 app = typer.Typer(
     help="paperscope: a self-hosted research-paper discovery service.",
@@ -58,7 +59,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar=ENV_DB,
-        help="Database: a SQLite file path or sqlite:/// URL "
+        help="Database: a SQLite file path or sqlite:/// URL, or a postgresql:// URL "
         "[default: ~/.local/share/paperscope/paperscope.db].",
         show_default=False,
     ),
@@ -76,7 +77,7 @@ def _settings(db: str | None) -> Settings:
 def _open(db: str | None) -> Library:
     settings = _settings(db)
     try:
-        return Library(settings.database)
+        return Library(settings.database, replica_url=settings.replica)
     except StoreError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(2) from None
@@ -101,7 +102,7 @@ def main_options(
 def init(db: DbOption = None) -> None:
     """Create the database (or bring its schema up to date) and print where it is."""
     with _open(db) as lib:
-        out.print(f"library ready at {lib.store.path} ({lib.store.count():,} papers)")
+        out.print(f"library ready at {lib.store.location} ({lib.store.count():,} papers)")
 
 
 @app.command("import")
@@ -660,17 +661,31 @@ def serve(
         int, typer.Option(min=1, max=64, help="Server processes (one per core is plenty).")
     ] = 1,
     db: DbOption = None,
+    replica: Annotated[
+        str | None,
+        typer.Option(
+            "--replica",
+            envvar=ENV_REPLICA,
+            help="A read replica of the PostgreSQL database: pages and search read from it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the web service: daily papers, trending, search, paper pages, the
     JSON API (docs at /api/docs) and RSS/Atom feeds of every list."""
     import uvicorn
 
+    # Worker processes read their settings from the environment.
+    if replica:
+        os.environ[ENV_REPLICA] = replica
     settings = _settings(db)
     with _open(db) as lib:  # fail here, clearly, if the database cannot be opened
         papers = lib.store.count()
-    # Worker processes read their settings from the environment.
+        where = lib.store.location
     os.environ[ENV_DB] = settings.database
-    err.print(f"serving {papers:,} papers from {settings.database} on http://{host}:{port}/")
+    if replica:
+        where += f", reading from {redact(replica)}"
+    err.print(f"serving {papers:,} papers from {where} on http://{host}:{port}/")
     uvicorn.run(
         "paperscope.web.app:app_from_env",
         factory=True,
@@ -739,7 +754,7 @@ def digest_send(
         raise typer.Exit(2)
     base = (base_url or settings.base_url or DEFAULT_BASE_URL).rstrip("/")
     with _open(db) as lib:
-        mailer = Mailer(settings, lib.store.path)
+        mailer = Mailer(settings, lib.store.files_dir)
         if dry_run is None and not mailer.sends:
             err.print(f"no PAPERSCOPE_SMTP_HOST: digests go to the outbox {mailer.outbox}")
         if base == DEFAULT_BASE_URL and dry_run is None:
@@ -812,11 +827,18 @@ def schedule(
         err.print(f"error: --from {from_date!r} is not a date like 2026-11-01")
         raise typer.Exit(2) from None
     settings = _settings(db)
-    database = Path(settings.database).expanduser().resolve()
+    if is_postgres(settings.database):
+        # Never a password in a crontab: libpq reads it from ~/.pgpass or PGPASSWORD.
+        database = redact(settings.database).replace(":***@", "@")
+        folder = data_home()
+        lock = shlex.quote(str(folder / "schedule.lock"))
+    else:
+        path = Path(settings.database).expanduser().resolve()
+        database, folder = str(path), path.parent
+        lock = shlex.quote(f"{path}.schedule.lock")
     exe = Path(sys.executable).parent / "paperscope"
     cmd = shlex.quote(str(exe) if exe.exists() else "paperscope")
-    lock = shlex.quote(f"{database}.schedule.lock")
-    log = shlex.quote(str(database.parent / "schedule.log"))
+    log = shlex.quote(str(folder / "schedule.log"))
     weekday = (days.index(weekly_on.lower()[:3]) + 1) % 7  # cron counts from Sunday, 0
     other_days = ",".join(str(d) for d in range(7) if d != weekday)
     chain = (f"{cmd} harvest arxiv --set {shlex.quote(set_spec)} --from {since} -q; "
@@ -828,6 +850,8 @@ def schedule(
         "CRON_TZ=UTC",
         f"PAPERSCOPE_DB={database}",
     ]
+    if is_postgres(database) and database != settings.database:
+        lines.insert(3, "# The password is left out: put it in ~/.pgpass (or PGPASSWORD) for cron.")
     if base_url or settings.base_url:
         lines.append(f"PAPERSCOPE_BASE_URL={base_url or settings.base_url}")
     lines.append("# Mail: add PAPERSCOPE_SMTP_HOST=, PAPERSCOPE_MAIL_FROM= and the rest (README).")

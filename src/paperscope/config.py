@@ -7,19 +7,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_DB = "PAPERSCOPE_DB"
+ENV_REPLICA = "PAPERSCOPE_DB_REPLICA"
 
 
 class SettingsError(ValueError):
     """An environment variable holds something paperscope cannot use."""
 
 
+def data_home() -> Path:
+    """``$XDG_DATA_HOME/paperscope`` (``~/.local/share/paperscope`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "paperscope"
+
+
 def default_database() -> str:
-    """``$PAPERSCOPE_DB``, else ``$XDG_DATA_HOME/paperscope/paperscope.db``
-    (``~/.local/share/paperscope/paperscope.db`` when XDG_DATA_HOME is unset)."""
+    """``$PAPERSCOPE_DB``, else ``paperscope.db`` in :func:`data_home`."""
     if os.environ.get(ENV_DB):
         return os.environ[ENV_DB]
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return str(Path(base) / "paperscope" / "paperscope.db")
+    return str(data_home() / "paperscope.db")
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,9 @@ class Settings:
     """Everything configurable about a paperscope instance."""
 
     database: str
+    # A read replica of a PostgreSQL database, for pages and search (see
+    # docs/deployment.md); writes and reads that must see them use ``database``.
+    replica: str | None = None
     # Politeness towards arXiv: seconds between requests (arXiv asks for 3).
     harvest_delay: float = 3.0
     harvest_url: str = "https://oaipmh.arxiv.org/oai"
@@ -58,6 +66,7 @@ class Settings:
 
         return cls(
             database=database or default_database(),
+            replica=env(ENV_REPLICA),
             harvest_delay=_number("PAPERSCOPE_HARVEST_DELAY", 3.0, float),
             harvest_url=os.environ.get("PAPERSCOPE_HARVEST_URL", "https://oaipmh.arxiv.org/oai"),
             contact=os.environ.get("PAPERSCOPE_CONTACT") or None,

@@ -26,11 +26,12 @@ from paperscope.search.embed import Embedder
 from paperscope.search.hybrid import rrf
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
 from paperscope.search.lexical import LexicalIndex, author_key, date_number
+from paperscope.search.pg import PgKeywordIndex, PgVectorIndex
 from paperscope.search.query import SearchFilters, clean, parse_query
 from paperscope.search.results import Hit, SearchResults
 from paperscope.search.semantic import embed_pending, semantic_search, similar
 from paperscope.search.vectors import VectorIndex
-from paperscope.store import BatchResult, SQLiteStore
+from paperscope.store import BatchResult, Store, open_store
 
 if TYPE_CHECKING:
     from paperscope.harvest import HarvestReport
@@ -126,7 +127,7 @@ class _StrictFailure(Exception):
 class _Sink:
     """Where import batches go; ``total`` counts only what has been committed."""
 
-    def __init__(self, store: SQLiteStore, tick: Callable[[int], None] | None):
+    def __init__(self, store: Store, tick: Callable[[int], None] | None):
         self.store = store
         self._tick = tick
         self.total = BatchResult()
@@ -143,10 +144,10 @@ class _Sink:
 class _StrictSink(_Sink):
     """All batches in one transaction: committed at the end or not at all."""
 
-    def __init__(self, store: SQLiteStore, tick: Callable[[int], None] | None):
+    def __init__(self, store: Store, tick: Callable[[int], None] | None):
         super().__init__(store, tick)
         self.pending = BatchResult()
-        store.conn.execute("BEGIN IMMEDIATE")
+        store.begin()
 
     def add(self, batch: list[Paper]) -> None:
         if batch:
@@ -154,12 +155,11 @@ class _StrictSink(_Sink):
             self.tick(self.pending)
 
     def finish(self) -> None:
-        self.store.conn.execute("COMMIT")
+        self.store.commit()
         self.total = self.pending
 
     def abort(self) -> None:
-        if self.store.conn.in_transaction:
-            self.store.conn.execute("ROLLBACK")
+        self.store.rollback()
 
 
 class _BatchSink(_Sink):
@@ -186,11 +186,11 @@ class _BatchSink(_Sink):
 class Library:
     """A paperscope library stored in one database (a SQLite path or URL)."""
 
-    def __init__(self, url: str | Path):
+    def __init__(self, url: str | Path, *, replica_url: str | None = None):
         self.url = str(url)
-        self.store = SQLiteStore(url)
-        self._lexical: LexicalIndex | None = None
-        self._vectors: VectorIndex | None = None
+        self.store = open_store(self.url, replica_url=replica_url)
+        self._lexical: LexicalIndex | PgKeywordIndex | None = None
+        self._vectors: VectorIndex | PgVectorIndex | None = None
         self._embedder: Embedder | None = None
         # The web service calls one Library from many threads: index writes
         # (catching up with the store) and opening the indexes take turns.
@@ -317,8 +317,7 @@ class Library:
             report.error = f"{exc} (--strict: nothing was imported)"
         except BaseException:  # Ctrl-C or a failure: keep whole batches only
             sink.abort()
-            if store.conn.in_transaction:
-                store.conn.execute("ROLLBACK")
+            store.rollback()
             report.count(sink.total)
             report.status = "interrupted"
             store.finish_import(log_id, report.status, sink.total, report.failed)
@@ -419,12 +418,22 @@ class Library:
     # -- search -----------------------------------------------------------
 
     @property
+    def in_database(self) -> bool:
+        """Whether search lives in the database (PostgreSQL) rather than in
+        index files beside it (SQLite)."""
+        return self.store.dialect == "postgresql"
+
+    @property
     def index_path(self) -> Path:
-        """Search indexes live beside the database: ``library.db.search/``."""
+        """On SQLite, search indexes live beside the database: ``library.db.search/``."""
+        if self.in_database:
+            raise ValueError("a PostgreSQL library keeps its search indexes in the database")
         return Path(str(self.store.path) + ".search")
 
-    def lexical_index(self) -> LexicalIndex:
+    def lexical_index(self) -> LexicalIndex | PgKeywordIndex:
         with self._lock:
+            if self._lexical is None and self.in_database:
+                self._lexical = PgKeywordIndex(self.store)
             if self._lexical is None:
                 index = LexicalIndex(self.index_path / "lexical", rebuild=True)
                 if index.rebuilt:
@@ -437,8 +446,11 @@ class Library:
 
         Reads the store's change sequence after the last number the index
         applied, so it is cheap when nothing changed and catches up after a
-        crash between a database commit and an index commit.
+        crash between a database commit and an index commit. (On PostgreSQL
+        the database keeps its own index current: nothing to do.)
         """
+        if self.in_database:
+            return 0
         with self._lock:
             index = self.lexical_index()
             since = self._load_mark()
@@ -473,9 +485,11 @@ class Library:
         tmp.write_text(json.dumps({"seq": seq}))
         os.replace(tmp, path)
 
-    def vector_index(self) -> VectorIndex:
+    def vector_index(self) -> VectorIndex | PgVectorIndex:
         with self._lock:
-            if self._vectors is None:
+            if self._vectors is None and self.in_database:
+                self._vectors = PgVectorIndex(self.store)
+            elif self._vectors is None:
                 self._vectors = VectorIndex(self.index_path / "vectors")
             else:
                 self._vectors.refresh()  # `paperscope embed` may have run meanwhile

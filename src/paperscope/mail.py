@@ -29,9 +29,10 @@ class MailError(RuntimeError):
 
 
 class Mailer:
-    def __init__(self, settings: Settings, database_path: Path):
+    def __init__(self, settings: Settings, files_dir: Path):
+        """``files_dir`` holds the default outbox: the library's ``Store.files_dir``."""
         self.settings = settings
-        self.outbox = Path(settings.outbox) if settings.outbox else database_path.parent / "outbox"
+        self.outbox = Path(settings.outbox) if settings.outbox else files_dir / "outbox"
         # batch() state is per thread: two runs in two threads share a Mailer,
         # never a connection.
         self._local = threading.local()

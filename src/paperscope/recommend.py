@@ -61,12 +61,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-import orjson
 
 from paperscope.library import Library
 from paperscope.models import Paper
 from paperscope.search.vectors import VectorIndex
-from paperscope.store.sqlite import SQLiteStore
+from paperscope.store.base import Store
 
 DAYS = 7  # the recent window, as long as trending's (see window())
 K = 10
@@ -440,7 +439,7 @@ class Recommender:
         self.index = library.vector_index()
         first, last = window(now, days)
         recent = _recent_ids(library.store, first.isoformat(), last.isoformat())
-        self.candidates = sorted(pid for pid in recent if self.index.has(pid))
+        self.candidates = sorted(self.index.hashes(recent))  # the recent ones with vectors
         self.negatives = negative_sample(self.index.ids(), set(self.candidates))
         shared = list(dict.fromkeys([*self.negatives, *self.candidates]))
         self._row = {pid: row for row, pid in enumerate(shared)}
@@ -454,11 +453,12 @@ class Recommender:
         if k <= 0:
             return {uid: [] for uid in user_ids}
         interests = _interests(self.library.store, user_ids)
+        embedded = self.index.hashes({pid for mine in interests.values() for pid in mine})
         trained: list[int] = []
         positives: list[list[str]] = []
         fallback: dict[int, str] = {}
         for uid in user_ids:
-            mine = sorted(pid for pid in interests.get(uid, {}) if self.index.has(pid))
+            mine = sorted(pid for pid in interests.get(uid, {}) if pid in embedded)
             if len(mine) < MIN_POSITIVES:
                 have = f"{len(mine)} paper{'s' if len(mine) != 1 else ''}"
                 fallback[uid] = (
@@ -577,29 +577,30 @@ def negative_sample(ids: Sequence[str], recent: set[str], size: int = NEGATIVES)
 
 def _stack(index: VectorIndex, ids: list[str]) -> np.ndarray:
     """The stored vectors of ``ids`` as float16 rows (as the index keeps them)."""
+    found = index.vectors(ids)
     out = np.empty((len(ids), index.dim), dtype=np.float16)
     for row, pid in enumerate(ids):
-        out[row] = index.vector_of(pid)
+        out[row] = found[pid]
     return out
 
 
 # Two reads of the people tables; read-only, on the store's connection.
 
 
-def _interests(store: SQLiteStore, user_ids: list[int]) -> dict[int, dict[str, str]]:
+def _interests(store: Store, user_ids: list[int]) -> dict[int, dict[str, str]]:
     """``{user: {paper id: "saved" or "upvoted"}}``; a paper both saved and
     upvoted counts as saved, the stronger sign."""
     found: dict[int, dict[str, str]] = {}
     if not user_ids:
         return found
-    wanted = orjson.dumps(user_ids).decode()
+    wanted = store.list_arg(user_ids)
     rows = store.conn.execute(
         "SELECT user_id, paper_id, 'upvoted' FROM votes"
-        " WHERE user_id IN (SELECT value FROM json_each(?))"
+        f" WHERE {store.in_list('user_id')}"
         " UNION ALL"
         " SELECT c.user_id, p.paper_id, 'saved' FROM collections c"
         " JOIN collection_papers p ON p.collection_id = c.id"
-        " WHERE c.user_id IN (SELECT value FROM json_each(?))",
+        f" WHERE {store.in_list('c.user_id')}",
         (wanted, wanted),
     )
     for uid, pid, action in rows:
@@ -609,7 +610,7 @@ def _interests(store: SQLiteStore, user_ids: list[int]) -> dict[int, dict[str, s
     return found
 
 
-def _recent_ids(store: SQLiteStore, first: str, last: str) -> set[str]:
+def _recent_ids(store: Store, first: str, last: str) -> set[str]:
     """Papers that entered the feed, or were published, from day ``first`` to
     day ``last`` (inclusive). A publication date may carry a time, hence the
     half-open range on it; one with only a year or a month is not recent."""

@@ -7,14 +7,8 @@ import dataclasses
 
 import pytest
 
-from paperscope.search.semantic import (
-    MARK_FILE,
-    embed_pending,
-    load_mark,
-    semantic_search,
-    similar,
-)
-from paperscope.search.vectors import VectorIndex
+from paperscope.search.semantic import embed_pending, semantic_search, similar
+from paperscope.search.vectors import MARK_FILE, VectorIndex
 
 
 @pytest.fixture
@@ -42,8 +36,8 @@ def test_embeds_everything_once(filled, index, embedder, papers):
     assert index.count() == len(papers) == 200
     assert embedder.encoded - before == 200
     assert calls[-1] == (200, 200) and len(calls) == 4
-    assert load_mark(index)["seq"] == filled.last_change()
-    assert load_mark(index)["model"] == embedder.model_name
+    assert index.read_mark()["seq"] == filled.last_change()
+    assert index.read_mark()["model"] == embedder.model_name
     assert embed_pending(filled, index, embedder) == 0  # nothing changed
     assert embedder.encoded - before == 200
 
@@ -81,7 +75,7 @@ def test_reimport_with_only_upvotes_changed_is_not_embedded(filled, index, embed
     before = embedder.encoded
     assert embed_pending(filled, index, embedder) == 0
     assert embedder.encoded == before
-    assert load_mark(index)["seq"] == filled.last_change()
+    assert index.read_mark()["seq"] == filled.last_change()
 
 
 def test_changed_abstract_is_embedded_again(filled, index, embedder, papers):

@@ -66,8 +66,8 @@ def serving(db: Path, env: dict[str, str] | None = None):
 
 
 @pytest.fixture(scope="module")
-def server(web_db):
-    with serving(web_db) as url:
+def server(sqlite_web_db):
+    with serving(sqlite_web_db) as url:
         yield url
 
 

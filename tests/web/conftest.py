@@ -14,7 +14,7 @@ from paperscope.config import Settings
 from paperscope.library import Library
 from paperscope.models import new_paper
 from paperscope.web.app import create_app
-from tests.conftest import ARXIV_SAMPLE, SEEDS
+from tests.conftest import ARXIV_SAMPLE, BACKENDS, SEEDS
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # the day after the newer seed page
 TODAY = "2026-03-18"
@@ -84,15 +84,33 @@ def crafted() -> list:
     return papers
 
 
-@pytest.fixture(scope="session")
-def web_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "library.db"
+def fill(path: str | Path) -> None:
+    """The web tests' library: seed pages, arXiv sample and crafted papers."""
     with Library(path) as lib:
         for file in [*SEEDS, ARXIV_SAMPLE]:
             lib.import_file(file)
         with lib.store.transaction():
             lib.store.save_papers(crafted())
         lib.sync_index()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def web_db(request, tmp_path_factory) -> str:
+    """The web tests' library, on SQLite and on PostgreSQL: every page test
+    runs on both backends."""
+    if request.param == "sqlite":
+        path = str(tmp_path_factory.mktemp("web") / "library.db")
+    else:
+        path = request.getfixturevalue("pg_server").new_database()
+    fill(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_web_db(tmp_path_factory) -> Path:
+    """The same library on SQLite only, for the browser tests (slow to run twice)."""
+    path = tmp_path_factory.mktemp("web") / "library.db"
+    fill(path)
     return path
 
 
@@ -106,7 +124,7 @@ def open_client():
 
     opened: list[TestClient] = []
 
-    def open_(database: Path, **settings) -> TestClient:
+    def open_(database: str | Path, **settings) -> TestClient:
         settings.setdefault("harvest_url", "http://127.0.0.1:9/oai")
         app = create_app(Settings(database=str(database), **settings), clock=lambda: NOW,
                          hasher=FAST)  # fmt: skip

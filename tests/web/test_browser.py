@@ -15,8 +15,8 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
-def server(web_db):
-    with serving(web_db) as url:
+def server(sqlite_web_db):
+    with serving(sqlite_web_db) as url:
         yield url
 
 

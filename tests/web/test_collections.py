@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,8 +23,8 @@ PAPERS = ("2603.00001", "2603.00002", "2603.00003")
 
 
 @pytest.fixture
-def lib_path(tmp_path) -> Path:
-    path = tmp_path / "library.db"
+def lib_path(library_url) -> str:
+    path = library_url
     with Library(path) as lib, lib.store.transaction():
         lib.store.save_papers([
             new_paper(title=f"Paper number {i}", arxiv_id=arxiv_id, source="arxiv-oai",
@@ -208,7 +207,7 @@ def test_exports_read_back_as_the_collection(ada, make_client):
     assert r.headers["content-disposition"].endswith('.jsonl"')
     exported = [item.paper for item in jsonl.parse(io.BytesIO(r.content))]
     assert [p.id for p in exported] == [PAPERS[2], PAPERS[0]]  # newest added first
-    with Library(ada.app.state.library.store.path) as lib:
+    with Library(ada.app.state.library.url) as lib:
         assert exported == [lib.get(PAPERS[2]), lib.get(PAPERS[0])]  # lossless
     assert ada.get(f"/collections/{reading}/export.csv").status_code == 404
 

@@ -18,8 +18,8 @@ YESTERDAY = "2026-03-17"  # what a daily digest covers at NOW
 
 
 @pytest.fixture
-def lib_path(tmp_path):
-    path = tmp_path / "library.db"
+def lib_path(library_url):
+    path = library_url
     with Library(path) as lib, lib.store.transaction():
         lib.store.save_papers([
             new_paper(title="Graph networks <em>for</em> molecules", source="hf-page",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -34,8 +33,8 @@ def sign_up(client: TestClient, email: str, name: str) -> None:
 
 
 @pytest.fixture
-def lib_path(tmp_path) -> Path:
-    path = tmp_path / "library.db"
+def lib_path(library_url) -> str:
+    path = library_url
     fresh = (NOW - timedelta(days=3)).date().isoformat()
     old = (NOW - timedelta(days=40)).date().isoformat()
     with Library(path) as lib, lib.store.transaction():

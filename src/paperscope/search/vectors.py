@@ -54,6 +54,7 @@ CHUNK = 32_768  # rows converted to float32 at a time: 48 MB at 384 dims
 HASH_BYTES = 16
 FORMAT = 1
 MANIFEST = "manifest.json"
+MARK_FILE = "synced.json"  # the embedding job's watermark (see read_mark)
 # Compact when dead rows are at least this share of all rows (and this many).
 COMPACT_SHARE = 0.5
 COMPACT_MIN = 1_000
@@ -125,6 +126,31 @@ class VectorIndex:
 
     def ids(self) -> list[str]:
         return list(self._row)
+
+    def hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """``{id: text hash}`` for those of ``ids`` that have a vector."""
+        return {pid: h for pid in ids if (h := self.hash_of(pid)) is not None}
+
+    def vectors(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """``{id: unit vector}`` for those of ``ids`` that have one."""
+        return {pid: v for pid in ids if (v := self.vector_of(pid)) is not None}
+
+    # The embedding job's watermark (paperscope.search.semantic), kept beside the data.
+
+    def read_mark(self) -> dict:
+        """``{"seq": last change embedded, "model": model name}``, or {} when there is none."""
+        try:
+            mark = json.loads((self.path / MARK_FILE).read_text())
+            int(mark["seq"])
+            return mark
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def write_mark(self, seq: int, model: str) -> None:
+        path = self.path / MARK_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seq": seq, "model": model}))
+        os.replace(tmp, path)
 
     @_locked
     def search(

@@ -19,7 +19,7 @@ Decisions:
   placeholder would keep.
 - Changes that people who are not signed in can see (comments, a shared
   collection and its papers, sharing and unsharing) move the site's change
-  counter (``SQLiteStore.data_version``), so the page cache
+  counter (``Store.data_version``), so the page cache
   (:mod:`paperscope.web.cache`) drops pages that showed the old state at once:
   an unshared link must stop working, not keep being served from the cache for
   another minute. The papers' own change sequence stays, so the search
@@ -29,16 +29,15 @@ Decisions:
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from paperscope.models import Paper
-from paperscope.store.sqlite import SQLiteStore, utcnow
+from paperscope.store.base import Connection, Store, utcnow
 
 NAME_MAX = 80
 BODY_MAX = 5_000
-_MAX_ID = 2**63 - 1  # SQLite's largest integer; bigger ids from a URL name nothing
+_MAX_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) hold
 
 _COLLECTION = (
     "SELECT c.id, c.user_id, u.name, c.name, c.share_token, c.created_at,"
@@ -97,7 +96,7 @@ def clean_body(body: str) -> str:
 
 
 class CollectionStore:
-    def __init__(self, store: SQLiteStore):
+    def __init__(self, store: Store):
         self.store = store
 
     # -- collections ------------------------------------------------------------
@@ -107,13 +106,14 @@ class CollectionStore:
         name = clean_name(name)
         with self.store.transaction() as conn:
             try:
-                cur = conn.execute(
-                    "INSERT INTO collections (user_id, name, created_at) VALUES (?, ?, ?)",
+                (new_id,) = conn.execute(
+                    "INSERT INTO collections (user_id, name, created_at) VALUES (?, ?, ?)"
+                    " RETURNING id",
                     (user_id, name, utcnow()),
-                )
-            except sqlite3.IntegrityError:
+                ).fetchone()
+            except self.store.IntegrityError:
                 raise InvalidInput(f"you already have a collection named {name!r}") from None
-            found = self._get(conn, cur.lastrowid)
+            found = self._get(conn, new_id)
         assert found is not None
         return found
 
@@ -126,7 +126,7 @@ class CollectionStore:
                     "UPDATE collections SET name = ? WHERE id = ? AND user_id = ?",
                     (name, _id(collection_id), user_id),
                 )
-            except sqlite3.IntegrityError:
+            except self.store.IntegrityError:
                 raise InvalidInput(f"you already have a collection named {name!r}") from None
             if not cur.rowcount:
                 return None
@@ -149,7 +149,7 @@ class CollectionStore:
     def collections_of(self, user_id: int) -> list[Collection]:
         """A person's collections with their sizes, by name."""
         rows = self.store.conn.execute(
-            f"{_COLLECTION} WHERE c.user_id = ? ORDER BY c.name COLLATE NOCASE, c.id", (user_id,)
+            f"{_COLLECTION} WHERE c.user_id = ? ORDER BY lower(c.name), c.id", (user_id,)
         )
         return [Collection(*row) for row in rows]
 
@@ -197,8 +197,9 @@ class CollectionStore:
         already (or the collection is not theirs)."""
         with self.store.transaction() as conn:
             cur = conn.execute(
-                "INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at)"
-                " SELECT id, ?, ? FROM collections WHERE id = ? AND user_id = ?",
+                "INSERT INTO collection_papers (collection_id, paper_id, added_at)"
+                " SELECT id, ?, ? FROM collections WHERE id = ? AND user_id = ?"
+                " ON CONFLICT DO NOTHING",
                 (paper_id, _precise_now(), _id(collection_id), user_id),
             )
             self._changed_if_shared(conn, collection_id, cur.rowcount)
@@ -242,12 +243,13 @@ class CollectionStore:
         """A new comment on a paper; InvalidInput if the body is empty or too long."""
         body = clean_body(body)
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO comments (paper_id, user_id, body, created_at) VALUES (?, ?, ?, ?)",
+            (new_id,) = conn.execute(
+                "INSERT INTO comments (paper_id, user_id, body, created_at) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
                 (paper_id, user_id, body, utcnow()),
-            )
+            ).fetchone()
             _changed(conn)
-            row = conn.execute(f"{_COMMENT} AND m.id = ?", (cur.lastrowid,)).fetchone()
+            row = conn.execute(f"{_COMMENT} AND m.id = ?", (new_id,)).fetchone()
         return Comment(*row)
 
     def comments(self, paper_id: str) -> list[Comment]:
@@ -276,11 +278,11 @@ class CollectionStore:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _get(self, conn: sqlite3.Connection, collection_id: int) -> Collection | None:
+    def _get(self, conn: Connection, collection_id: int) -> Collection | None:
         row = conn.execute(f"{_COLLECTION} WHERE c.id = ?", (_id(collection_id),)).fetchone()
         return None if row is None else Collection(*row)
 
-    def _changed_if_shared(self, conn: sqlite3.Connection, collection_id: int, rows: int) -> None:
+    def _changed_if_shared(self, conn: Connection, collection_id: int, rows: int) -> None:
         """Move the change counter if ``rows`` papers changed in a shared collection."""
         if not rows:
             return
@@ -297,7 +299,7 @@ def _id(value: int) -> int:
     return value if 0 < value <= _MAX_ID else 0
 
 
-def _changed(conn: sqlite3.Connection) -> None:
+def _changed(conn: Connection) -> None:
     """Move the site's change counter: pages cached before this change are not
     served again (the papers' own sequence, which the indexes follow, stays)."""
     conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")

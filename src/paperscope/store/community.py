@@ -1,19 +1,16 @@
 """SQL for the people side: users, sessions, reset tokens, rate limits, votes
 and submissions (tables from migration 0005).
 
-Like :class:`SQLiteStore`, this is the only place these tables are written.
+Like :class:`~paperscope.store.base.Store`, this is the only place these tables are written.
 It runs on the store's per-thread connections and transactions; the rules
 (who may do what, how tokens are made) live in :mod:`paperscope.accounts`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-import orjson
-
-from paperscope.store.sqlite import SQLiteStore, utcnow
+from paperscope.store.base import Connection, Store, utcnow
 
 
 @dataclass(frozen=True)
@@ -26,6 +23,7 @@ class User:
 
 
 _USER = "SELECT id, email, name, is_admin, created_at FROM users"
+LOCK_SIGNUP = 1  # Store.lock keys: one number per section that must run alone
 
 
 class Taken(ValueError):
@@ -33,7 +31,7 @@ class Taken(ValueError):
 
 
 class CommunityStore:
-    def __init__(self, store: SQLiteStore):
+    def __init__(self, store: Store):
         self.store = store
 
     # -- users ----------------------------------------------------------------
@@ -41,19 +39,20 @@ class CommunityStore:
     def add_user(self, email: str, name: str, password_hash: str, *, admin: bool) -> User:
         """A new account; the first account of a library is always an admin."""
         with self.store.transaction() as conn:
+            self.store.lock(conn, LOCK_SIGNUP)  # so only one account can be the first
             first = conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
             try:
-                cur = conn.execute(
+                (user_id,) = conn.execute(
                     "INSERT INTO users (email, name, password_hash, is_admin, created_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?) RETURNING id",
                     (email, name, password_hash, int(admin or first), utcnow()),
-                )
-            except sqlite3.IntegrityError as exc:
+                ).fetchone()
+            except self.store.IntegrityError as exc:
                 what = "email address" if "email" in str(exc) else "name"
                 raise Taken(f"that {what} already has an account") from None
-            return self.user(cur.lastrowid, conn)
+            return self.user(user_id, conn)
 
-    def user(self, user_id: int, conn: sqlite3.Connection | None = None) -> User | None:
+    def user(self, user_id: int, conn: Connection | None = None) -> User | None:
         row = (conn or self.store.conn).execute(f"{_USER} WHERE id = ?", (user_id,)).fetchone()
         return _user(row)
 
@@ -141,8 +140,11 @@ class CommunityStore:
             gone = conn.execute(
                 "DELETE FROM votes WHERE user_id = ? AND paper_id = ?", (user_id, paper_id)
             ).rowcount
-            if not gone:
-                conn.execute("INSERT INTO votes VALUES (?, ?, ?)", (user_id, paper_id, utcnow()))
+            if not gone:  # (a second click racing this one finds the vote there)
+                conn.execute(
+                    "INSERT INTO votes VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (user_id, paper_id, utcnow()),
+                )
             total = conn.execute(
                 "SELECT upvotes + votes FROM papers WHERE id = ?", (paper_id,)
             ).fetchone()[0]
@@ -153,9 +155,8 @@ class CommunityStore:
         if not paper_ids:
             return set()
         rows = self.store.conn.execute(
-            "SELECT paper_id FROM votes WHERE user_id = ?"
-            " AND paper_id IN (SELECT value FROM json_each(?))",
-            (user_id, orjson.dumps(paper_ids).decode()),
+            f"SELECT paper_id FROM votes WHERE user_id = ? AND {self.store.in_list('paper_id')}",
+            (user_id, self.store.list_arg(paper_ids)),
         )
         return {r[0] for r in rows}
 
@@ -178,15 +179,16 @@ class CommunityStore:
         it is in the feed already (checked in the same transaction, so of two
         people submitting one paper at once, one wins)."""
         with self.store.transaction() as conn:
-            row = conn.execute("SELECT feed_date FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            row = conn.execute(
+                "SELECT feed_date FROM papers WHERE id = ?" + self.store.FOR_UPDATE, (paper_id,)
+            ).fetchone()
             if row is None or row[0] is not None:
                 return False
-            try:
-                conn.execute(
-                    "INSERT INTO submissions VALUES (?, ?, ?, ?)",
-                    (paper_id, user.id, day, utcnow()),
-                )
-            except sqlite3.IntegrityError:
+            added = conn.execute(
+                "INSERT INTO submissions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (paper_id, user.id, day, utcnow()),
+            ).rowcount
+            if not added:
                 return False
             self._touch(conn, paper_id, "feed_date = ?, submitted_by = ?", (day, user.name))
             return True
@@ -201,7 +203,7 @@ class CommunityStore:
             self._touch(conn, paper_id, "feed_date = NULL, submitted_by = ''", ())
             return True
 
-    def _touch(self, conn: sqlite3.Connection, paper_id: str, sets: str, args: tuple) -> None:
+    def _touch(self, conn: Connection, paper_id: str, sets: str, args: tuple) -> None:
         """Update a paper and move it to the end of the change sequence, so the
         indexes and the page cache see the change."""
         conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'seq'")

@@ -1,7 +1,7 @@
 """SQL for digests: subscriptions, the record of every digest sent, and the
 instance's signing secret (tables from migration 0006).
 
-Like :class:`SQLiteStore`, this is the only place these tables are written.
+Like :class:`~paperscope.store.base.Store`, this is the only place these tables are written.
 The rules (what a saved search may hold, when a digest is sent, how links
 are signed) live in :mod:`paperscope.digest`.
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from paperscope.store.sqlite import SQLiteStore, utcnow
+from paperscope.store.base import Store, utcnow
 
 PERIODS = ("daily", "weekly")
 # What a row of digest_sends may say. "sending" is written before the message
@@ -66,7 +66,7 @@ _SUBSCRIPTION = (
 
 
 class DigestStore:
-    def __init__(self, store: SQLiteStore):
+    def __init__(self, store: Store):
         self.store = store
 
     # -- subscriptions ------------------------------------------------------------
@@ -173,8 +173,8 @@ class DigestStore:
     def secret(self, name: str) -> str:
         """The instance secret ``name``, made (32 random bytes, hex) on first use.
 
-        INSERT OR IGNORE then SELECT: of two processes making it at once, one
-        row wins and both read that one.
+        Insert unless present, then SELECT: of two processes making it at once,
+        one row wins and both read that one.
         """
         found = self.store.conn.execute(
             "SELECT value FROM instance_secrets WHERE name = ?", (name,)
@@ -183,7 +183,7 @@ class DigestStore:
             return found[0]
         with self.store.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO instance_secrets (name, value) VALUES (?, ?)",
+                "INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (name, secrets.token_hex(32)),
             )
             return conn.execute(

@@ -1,30 +1,24 @@
-"""The SQLite store: it alone opens the database, sets pragmas and runs migrations.
+"""The SQLite store: one file, opened with paperscope's pragmas and migrations.
 
-Writes happen in explicit ``BEGIN IMMEDIATE`` transactions, one per batch, so
-an import killed at any moment leaves the database as it was after the last
-whole batch, and running the import again finishes it without duplicates
-(records are merged by identity keys, never blindly inserted).
-
-Each thread gets its own connection (``SQLiteStore.conn``), so the web
-service's worker threads read concurrently under WAL and a transaction in one
-thread never sees, or ends, another thread's statements.
+Writes are ``BEGIN IMMEDIATE`` transactions, so there is one writer at a time
+and a transaction never has to be retried; readers run concurrently under WAL.
+The SQL itself is shared with PostgreSQL and lives in :mod:`paperscope.store.base`.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import orjson
 
-from paperscope.models import Paper, Version, canonical, is_hash_id, merge
+from paperscope.store.base import BatchResult, Store, StoreError, utcnow
+
+__all__ = ["BatchResult", "SQLiteStore", "StoreError", "connect", "migrations", "utcnow"]
 
 BUSY_TIMEOUT_MS = 10_000
 PAGE_SIZE = 16_384
@@ -39,42 +33,13 @@ DEFERRABLE_INDEXES = (
     "papers_feed",
 )
 
-_COLUMNS = (
-    "id", "title", "abstract", "authors", "author_count", "published", "updated",
-    "versions", "categories", "primary_category", "doi", "journal_ref", "comments",
-    "license", "submitter", "links", "sources", "upvotes", "feed_date", "submitted_by",
-)  # fmt: skip
-# Read, never written by save_papers: votes are counted by triggers (0005).
-_SELECT = "SELECT " + ", ".join(_COLUMNS) + ", votes FROM papers"
-_SELECT_WITH_SEQ = "SELECT " + ", ".join(_COLUMNS) + ", votes, seq FROM papers"
-_INSERT = (
-    f"INSERT INTO papers ({', '.join(_COLUMNS)}, created_at, modified_at, seq) "
-    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 3))})"
-)
-_UPDATE = (
-    "UPDATE papers SET "
-    + ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-    + ", modified_at = ?, seq = ? WHERE id = ?"
-)
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class StoreError(Exception):
-    """The database cannot be opened or used; the message says why."""
-
-
 def sqlite_path(url: str | Path) -> Path:
     """Accept ``sqlite:///path``, ``sqlite:////abs/path`` or a plain file path."""
     text = str(url)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///") :]
     elif "://" in text:
-        raise StoreError(
-            f"{text!r} is not a SQLite URL or file path (PostgreSQL is not supported yet)"
-        )
+        raise StoreError(f"{text!r} is not a SQLite URL or file path")
     return Path(text).expanduser()
 
 
@@ -101,9 +66,9 @@ def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
     return conn
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered SQL migrations shipped with the package, in order."""
-    folder = resources.files("paperscope.store") / "migrations" / "sqlite"
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """The numbered SQL migrations shipped with the package for ``dialect``, in order."""
+    folder = resources.files("paperscope.store") / "migrations" / dialect
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql"):
@@ -153,37 +118,19 @@ def _statements(sql: str) -> Iterator[str]:
             pending = ""
 
 
-@dataclass
-class BatchResult:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def __iadd__(self, other: BatchResult) -> BatchResult:
-        self.added += other.added
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        return self
-
-
-@dataclass
-class _Entry:
-    paper: Paper
-    db_id: str | None  # the id it has in the database now; None if new
-    original: Paper | None
-    keys: list[str] | None = None  # the paper's keys, when already computed
-
-
-class SQLiteStore:
+class SQLiteStore(Store):
     """Papers, their keys and bookkeeping in one SQLite file."""
 
+    dialect = "sqlite"
+    IntegrityError = sqlite3.IntegrityError
+    BEGIN = "BEGIN IMMEDIATE"
+
     def __init__(self, url: str | Path):
+        super().__init__()
         self.path = sqlite_path(url)
+        self.url = f"sqlite:///{self.path}"
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
-        self._local = threading.local()
-        self._open: list[sqlite3.Connection] = []
-        self._open_lock = threading.Lock()
         conn = connect(self.path)
         try:
             migrate(conn)
@@ -194,43 +141,29 @@ class SQLiteStore:
         self.rebuild_indexes()  # left dropped by a bulk import that was killed
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened on its first use in the thread.
+    def location(self) -> str:
+        """Where the library is, for messages."""
+        return str(self.path)
 
-        Threads other than the first get a smaller page cache: they are the
-        web service's readers, which touch a few pages a request, and there
-        may be dozens of them."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._adopt(connect(self.path, cache_mib=16))
-        return conn
+    @property
+    def files_dir(self) -> Path:
+        """Where files that go with the library are kept (the mail outbox): beside it."""
+        return self.path.parent
 
-    def _adopt(self, conn: sqlite3.Connection) -> sqlite3.Connection:
-        self._local.conn = conn
-        with self._open_lock:
-            self._open.append(conn)
-        return conn
+    def _connect(self, *, replica: bool = False) -> sqlite3.Connection:
+        # Threads other than the first get a smaller page cache: they are the
+        # web service's readers, which touch a few pages a request, and there
+        # may be dozens of them.
+        return connect(self.path, cache_mib=16)
 
-    def close(self) -> None:
-        """Close every thread's connection."""
-        with self._open_lock:
-            conns, self._open = self._open, []
-        for conn in conns:
-            conn.close()
-        self._local = threading.local()
+    def in_list(self, column: str) -> str:
+        return f"{column} IN (SELECT value FROM json_each(?))"
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed whole or rolled back whole."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            # Also reached when Ctrl-C lands between the body and COMMIT.
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+    def list_arg(self, values: Iterable) -> str:
+        return orjson.dumps(list(values)).decode()
+
+    def json_values(self, column: str) -> str:
+        return f"json_each({column}) AS s"
 
     # -- bulk loading ---------------------------------------------------
 
@@ -274,405 +207,3 @@ class SQLiteStore:
                     conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
                     conn.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
         return len(rows)
-
-    # -- writing papers -------------------------------------------------
-
-    def save_papers(self, papers: Iterable[Paper]) -> BatchResult:
-        """Merge a batch of records into the store; call inside :meth:`transaction`.
-
-        Each record is matched to a stored paper by its keys (arXiv id, DOI,
-        folded title). A record with a different arXiv id never matches. A
-        paper stored under a title hash takes its arXiv id once a record
-        brings one, and its old id stays reachable as an alias.
-        """
-        keyed = [(p, p.identity_keys()) for p in papers]  # folding titles is the costly part
-        result = BatchResult()
-        keymap = self._lookup_keys({k for _, keys in keyed for k in keys})
-        entries: dict[str, _Entry] = {
-            p.id: _Entry(p, p.id, p) for p in self._load(_candidates(keyed, keymap))
-        }
-        folded: list[tuple[str, str]] = []  # (removed id, kept id)
-
-        for record, keys in keyed:
-            matches = self._matches(record, keys, keymap, entries)
-            if not matches:
-                if record.id in entries:  # e.g. same title hash, no keys overlap
-                    matches = [record.id]
-                else:
-                    entries[record.id] = _Entry(canonical(record), None, None, keys)
-                    for key in keys:
-                        keymap.setdefault(key, record.id)
-                    result.added += 1
-                    continue
-            primary = entries[matches[0]]
-            before = primary.paper
-            merged = merge(before, record)
-            for other_id in matches[1:]:
-                merged = merge(merged, entries[other_id].paper)
-                other = entries.pop(other_id)
-                if other.db_id is not None:
-                    folded.append((other.db_id, merged.id))
-                _repoint(keymap, other_id, merged.id)
-            if merged.id != before.id:
-                entries[merged.id] = entries.pop(before.id)
-                _repoint(keymap, before.id, merged.id)
-            primary.paper = merged
-            primary.keys = None  # recomputed from the merged record when written
-            for key in keys:
-                keymap.setdefault(key, merged.id)
-            # Each record counts once: it added a paper (above), changed one
-            # (stored earlier or added earlier in this batch), or changed nothing.
-            if merged == before and len(matches) == 1:
-                result.unchanged += 1
-            else:
-                result.updated += 1
-        self._write(entries, folded)
-        return result
-
-    @staticmethod
-    def _matches(
-        record: Paper, keys: list[str], keymap: dict[str, str], entries: dict[str, _Entry]
-    ) -> list[str]:
-        found: list[str] = []
-        for key in keys:
-            pid = keymap.get(key)
-            if pid is None or pid in found or pid not in entries:
-                continue
-            # Two different arXiv ids are two papers, whatever their titles.
-            if not is_hash_id(pid) and not is_hash_id(record.id) and pid != record.id:
-                continue
-            found.append(pid)
-        # Prefer the paper that has an arXiv id; fold title-hash duplicates into it.
-        found.sort(key=is_hash_id)
-        arxiv = [pid for pid in found if not is_hash_id(pid)]
-        return [*arxiv[:1], *(pid for pid in found if is_hash_id(pid))]
-
-    def _write(self, entries: dict[str, _Entry], folded: list[tuple[str, str]]) -> None:
-        conn = self.conn
-        now = utcnow()
-        seq = self._seq()
-
-        def next_seq() -> int:
-            nonlocal seq
-            seq += 1
-            return seq
-
-        for removed, kept in folded:
-            conn.execute("UPDATE paper_keys SET paper_id = ? WHERE paper_id = ?", (kept, removed))
-            conn.execute("DELETE FROM papers WHERE id = ?", (removed,))
-            conn.execute("INSERT OR REPLACE INTO paper_keys VALUES (?, ?)", ("id:" + removed, kept))
-            conn.execute(
-                "INSERT OR REPLACE INTO removed_papers VALUES (?, ?)", (removed, next_seq())
-            )
-        new_rows, key_rows, author_rows, category_rows = [], [], [], []
-        for entry in entries.values():
-            paper = entry.paper
-            if entry.db_id is None:
-                new_rows.append((*_row(paper), now, now, next_seq()))
-                author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
-                category_rows.extend((paper.id, c) for c in paper.categories)
-                key_rows.extend((k, paper.id) for k in entry.keys or paper.identity_keys())
-                continue
-            if entry.db_id != paper.id:
-                conn.execute(
-                    "UPDATE papers SET id = ?, seq = ? WHERE id = ?",
-                    (paper.id, next_seq(), entry.db_id),
-                )
-                conn.execute(
-                    "INSERT OR REPLACE INTO paper_keys VALUES (?, ?)",
-                    ("id:" + entry.db_id, paper.id),
-                )
-                conn.execute(
-                    "INSERT OR REPLACE INTO removed_papers VALUES (?, ?)", (entry.db_id, seq)
-                )
-            if paper == entry.original:
-                continue
-            conn.execute(_UPDATE, (*_row(paper)[1:], now, next_seq(), paper.id))
-            if paper.authors != entry.original.authors:
-                conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper.id,))
-                author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
-            if paper.categories != entry.original.categories:
-                conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper.id,))
-                category_rows.extend((paper.id, c) for c in paper.categories)
-            key_rows.extend((k, paper.id) for k in paper.identity_keys())
-        conn.executemany(_INSERT, new_rows)
-        conn.execute("UPDATE counters SET value = ? WHERE name = 'seq'", (seq,))
-        conn.executemany("INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", key_rows)
-        conn.executemany("INSERT INTO paper_authors VALUES (?, ?, ?)", author_rows)
-        conn.executemany("INSERT OR IGNORE INTO paper_categories VALUES (?, ?)", category_rows)
-
-    # Both look-ups pass their list as one JSON array: one prepared statement
-    # whatever the batch. (Building "IN (?, ?, ...)" per batch filled Python's
-    # statement cache with distinct statements, each holding thousands of
-    # bound values: memory grew by 40 MiB per 100k papers imported.)
-
-    def _lookup_keys(self, keys: set[str]) -> dict[str, str]:
-        if not keys:
-            return {}
-        rows = self.conn.execute(
-            "SELECT key, paper_id FROM paper_keys WHERE key IN (SELECT value FROM json_each(?))",
-            (_dumps(list(keys)),),
-        )
-        return dict(rows.fetchall())
-
-    def _load(self, ids: set[str]) -> list[Paper]:
-        if not ids:
-            return []
-        rows = self.conn.execute(
-            f"{_SELECT} WHERE id IN (SELECT value FROM json_each(?))", (_dumps(list(ids)),)
-        )
-        return [_paper(row) for row in rows]
-
-    def _seq(self) -> int:
-        return self.conn.execute("SELECT value FROM counters WHERE name = 'seq'").fetchone()[0]
-
-    # -- reading --------------------------------------------------------
-
-    def count_changed_since(self, seq: int) -> int:
-        return self.conn.execute("SELECT count(*) FROM papers WHERE seq > ?", (seq,)).fetchone()[0]
-
-    def last_change(self) -> int:
-        """The sequence number of the latest change to any paper."""
-        return self._seq()
-
-    def data_version(self) -> int:
-        """A number that grows with every change a page may show: to papers
-        (votes included) and to what people post (comments, shared collections)."""
-        return self.conn.execute(
-            "SELECT sum(value) FROM counters WHERE name IN ('seq', 'site')"
-        ).fetchone()[0]
-
-    def changes_since(
-        self, seq: int, batch: int = 5_000
-    ) -> Iterator[tuple[int, list[Paper], list[str]]]:
-        """What changed after ``seq``, in order: ``(up_to_seq, papers, removed_ids)``
-        chunks. Papers are their current state; an external index that applies
-        removals then upserts, chunk by chunk, ends up matching the store."""
-        removed = [
-            row[0]
-            for row in self.conn.execute(
-                "SELECT id FROM removed_papers WHERE seq > ? ORDER BY seq", (seq,)
-            )
-        ]
-        last = seq
-        while True:
-            rows = self.conn.execute(
-                f"{_SELECT_WITH_SEQ} WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                break
-            last = rows[-1][-1]
-            yield last, [_paper(row[:-1]) for row in rows], removed
-            removed = []
-        if removed:
-            yield self._seq(), [], removed
-
-    def get(self, paper_id: str) -> Paper | None:
-        row = self.conn.execute(f"{_SELECT} WHERE id = ?", (paper_id,)).fetchone()
-        return _paper(row) if row else None
-
-    def find_key(self, key: str) -> str | None:
-        """The id of the paper known by ``key`` (``arxiv:``, ``doi:``, ``title:``, ``id:``)."""
-        row = self.conn.execute("SELECT paper_id FROM paper_keys WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def iter_papers(self, batch: int = 2_000) -> Iterator[Paper]:
-        """Every paper, in id order, read in batches so memory stays flat."""
-        last = ""
-        while True:
-            rows = self.conn.execute(
-                f"{_SELECT} WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield _paper(row)
-            last = rows[-1][0]
-
-    def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
-
-    def stats(self, top: int = 15) -> dict:
-        """Counts of papers in all, by source, by year published and by category."""
-        q = self.conn.execute
-        return {
-            "papers": self.count(),
-            "by_source": dict(q(
-                "SELECT s.value, count(*) FROM papers, json_each(papers.sources) AS s"
-                " GROUP BY s.value ORDER BY count(*) DESC, s.value"
-            ).fetchall()),
-            "by_year": dict(q(
-                "SELECT coalesce(substr(published, 1, 4), 'unknown'), count(*) FROM papers"
-                " GROUP BY 1 ORDER BY 1"
-            ).fetchall()),
-            "by_category": dict(q(
-                "SELECT category, count(*) FROM paper_categories GROUP BY category"
-                " ORDER BY count(*) DESC, category LIMIT ?", (top,),
-            ).fetchall()),
-            "imports": q("SELECT count(*) FROM imports").fetchone()[0],
-        }  # fmt: skip
-
-    # -- the daily feed and author pages ---------------------------------
-
-    def feed_papers(self, first: str, last: str, limit: int, offset: int = 0) -> list[Paper]:
-        """Papers that entered the daily feed on days ``first`` to ``last``
-        (ISO dates, inclusive), by upvotes, then by arrival."""
-        rows = self.conn.execute(
-            f"{_SELECT} WHERE feed_date BETWEEN ? AND ?"
-            " ORDER BY upvotes + votes DESC, created_at, id LIMIT ? OFFSET ?",
-            (first, last, limit, offset),
-        )
-        return [_paper(row) for row in rows]
-
-    def feed_votes(self, first: str, last: str) -> list[tuple[str, int, str]]:
-        """``(id, upvotes, feed_date)`` of every paper in the feed from ``first``
-        to ``last``: what a trending ranking needs, without loading the papers."""
-        return self.conn.execute(
-            "SELECT id, upvotes + votes, feed_date FROM papers WHERE feed_date BETWEEN ? AND ?",
-            (first, last),
-        ).fetchall()
-
-    def get_many(self, ids: list[str]) -> list[Paper]:
-        """The papers with these ids, in the order given; unknown ids are left out."""
-        found = {p.id: p for p in self._load(set(ids))}
-        return [found[i] for i in ids if i in found]
-
-    def feed_count(self, first: str, last: str) -> int:
-        return self.conn.execute(
-            "SELECT count(*) FROM papers WHERE feed_date BETWEEN ? AND ?", (first, last)
-        ).fetchone()[0]
-
-    def feed_day(self, *, before: str | None = None, after: str | None = None) -> str | None:
-        """The nearest day with papers in the feed: the latest before
-        ``before``, the earliest after ``after``, or with neither the latest
-        of all; None when there is none."""
-        if after is not None:
-            sql, args = "SELECT min(feed_date) FROM papers WHERE feed_date > ?", (after,)
-        elif before is not None:
-            sql, args = "SELECT max(feed_date) FROM papers WHERE feed_date < ?", (before,)
-        else:
-            sql, args = "SELECT max(feed_date) FROM papers WHERE feed_date IS NOT NULL", ()
-        return self.conn.execute(sql, args).fetchone()[0]
-
-    def author_papers(self, name: str, limit: int, offset: int = 0) -> list[Paper]:
-        """Papers with an author named exactly ``name``, newest first."""
-        rows = self.conn.execute(
-            f"{_SELECT} WHERE id IN (SELECT paper_id FROM paper_authors WHERE name = ?)"
-            " ORDER BY coalesce(published, feed_date) DESC, id LIMIT ? OFFSET ?",
-            (name, limit, offset),
-        )
-        return [_paper(row) for row in rows]
-
-    def author_count(self, name: str) -> int:
-        return self.conn.execute(
-            "SELECT count(DISTINCT paper_id) FROM paper_authors WHERE name = ?", (name,)
-        ).fetchone()[0]
-
-    # -- bookkeeping ----------------------------------------------------
-
-    def start_import(self, source: str, format_name: str) -> int:
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO imports (source, format, started_at) VALUES (?, ?, ?)",
-                (source, format_name, utcnow()),
-            )
-            return cur.lastrowid
-
-    def finish_import(self, import_id: int, status: str, result: BatchResult, failed: int) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE imports SET finished_at = ?, status = ?, added = ?, updated = ?,"
-                " unchanged = ?, failed = ? WHERE id = ?",
-                (
-                    utcnow(),
-                    status,
-                    result.added,
-                    result.updated,
-                    result.unchanged,
-                    failed,
-                    import_id,
-                ),
-            )
-
-    def harvest_state(self, name: str) -> dict | None:
-        """The saved state of a named harvest, or None if it never ran."""
-        self.conn.row_factory = sqlite3.Row
-        try:
-            row = self.conn.execute(
-                "SELECT * FROM harvest_state WHERE name = ?", (name,)
-            ).fetchone()
-        finally:
-            self.conn.row_factory = None
-        if row is None:
-            return None
-        state = dict(row)
-        state["params"] = orjson.loads(state["params"])
-        state["complete"] = bool(state["complete"])
-        return state
-
-    def save_harvest_state(
-        self,
-        name: str,
-        *,
-        params: dict,
-        resumption_token: str | None,
-        pages: int,
-        records: int,
-        last_datestamp: str | None,
-        complete: bool,
-    ) -> None:
-        """Record where a harvest stands; call inside the page's transaction."""
-        self.conn.execute(
-            "INSERT OR REPLACE INTO harvest_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, _dumps(params), resumption_token, pages, records, last_datestamp,
-             int(complete), utcnow()),
-        )  # fmt: skip
-
-    def dump(self) -> list[tuple]:
-        """Every stored paper row (timestamps excluded), for tests and checks."""
-        return self.conn.execute(f"{_SELECT} ORDER BY id").fetchall()
-
-
-def _candidates(keyed: list[tuple[Paper, list[str]]], keymap: dict[str, str]) -> set[str]:
-    """Stored papers some record of the batch may merge with. A paper found by
-    title or DOI whose arXiv id differs from the record's never matches, so it
-    is not loaded."""
-    found = set()
-    for record, keys in keyed:
-        for key in keys:
-            pid = keymap.get(key)
-            if pid and (pid == record.id or is_hash_id(pid) or is_hash_id(record.id)):
-                found.add(pid)
-    return found
-
-
-def _repoint(keymap: dict[str, str], old: str, new: str) -> None:
-    for key, pid in keymap.items():
-        if pid == old:
-            keymap[key] = new
-
-
-def _dumps(value: object) -> str:
-    return orjson.dumps(value).decode()
-
-
-def _row(p: Paper) -> tuple:
-    return (
-        p.id, p.title, p.abstract, _dumps(p.authors), p.author_count, p.published,
-        p.updated, _dumps([[v.version, v.created, v.size] for v in p.versions]),
-        _dumps(p.categories), p.primary_category, p.doi, p.journal_ref, p.comments,
-        p.license, p.submitter, _dumps(p.links), _dumps(p.sources), p.upvotes,
-        p.feed_date, p.submitted_by,
-    )  # fmt: skip
-
-
-def _paper(row: tuple) -> Paper:
-    loads = orjson.loads
-    return Paper(
-        id=row[0], title=row[1], abstract=row[2], authors=loads(row[3]),
-        author_count=row[4], published=row[5], updated=row[6],
-        versions=[Version(*v) for v in loads(row[7])], categories=loads(row[8]),
-        doi=row[10], journal_ref=row[11], comments=row[12], license=row[13],
-        submitter=row[14], links=loads(row[15]), sources=loads(row[16]),
-        upvotes=row[17], feed_date=row[18], submitted_by=row[19], votes=row[20],
-    )  # fmt: skip

@@ -115,9 +115,9 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     now = clock or (lambda: datetime.now(UTC))
-    library = Library(settings.database)
+    library = Library(settings.database, replica_url=settings.replica)
     accounts = Accounts(library.store, clock=now, hasher=hasher)
-    mailer = Mailer(settings, library.store.path)
+    mailer = Mailer(settings, library.store.files_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

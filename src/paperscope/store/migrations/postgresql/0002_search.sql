@@ -1,0 +1,35 @@
+-- Search inside PostgreSQL: on SQLite the keyword index (tantivy) and the
+-- vectors (usearch) are files beside the database; here both are in it.
+
+-- Full-text search: title weighted A, abstract B, author names C (the
+-- 'simple' configuration: names are not English words to be stemmed).
+-- Generated, so every write keeps it in step with no code of ours.
+ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', title), 'A')
+    || setweight(to_tsvector('english', abstract), 'B')
+    || setweight(to_tsvector('simple', authors), 'C')
+) STORED;
+CREATE INDEX papers_search ON papers USING gin (search);
+
+-- Author names as the exact-author filter compares them (spacing and case
+-- folded, as paperscope.search.lexical.author_key does).
+CREATE INDEX paper_authors_key ON paper_authors (lower(regexp_replace(btrim(name), '\s+', ' ', 'g')));
+
+CREATE EXTENSION IF NOT EXISTS vector;
+
+-- One unit vector per paper (all-MiniLM-L6-v2: 384 dimensions) and the hash
+-- of the text it embeds, so unchanged text is never embedded again.
+CREATE TABLE paper_vectors (
+    paper_id  TEXT COLLATE "C" PRIMARY KEY REFERENCES papers (id) ON UPDATE CASCADE ON DELETE CASCADE,
+    text_hash TEXT NOT NULL,
+    embedding vector(384) NOT NULL
+);
+CREATE INDEX paper_vectors_hnsw ON paper_vectors USING hnsw (embedding vector_cosine_ops)
+    WITH (m = 16, ef_construction = 128);
+
+-- Watermarks of work that follows the change sequence (the embedding job):
+-- on SQLite these are files beside the index.
+CREATE TABLE search_state (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
