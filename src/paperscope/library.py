@@ -553,7 +553,7 @@ class Library:
             )
             rankings["keyword"] = [h.id for h in hits]
             scores["bm25"] = {h.id: round(h.score, 3) for h in hits}
-        if mode in ("semantic", "hybrid") and self.vector_index().count():
+        if mode in ("semantic", "hybrid") and not self.vector_index().empty:
             found = self._semantic(query, max(depth, FUSION_DEPTH), filters)
             rankings["semantic"] = [pid for pid, _ in found]
             scores["cosine"] = {pid: round(score, 4) for pid, score in found}
@@ -594,7 +594,7 @@ class Library:
         paper = self.get(ref)
         if paper is None:
             return SearchResults(ref, "similar", [], 0, limit)
-        found = similar(self.vector_index(), paper.id, limit) if self.vector_index().count() else []
+        found = [] if self.vector_index().empty else similar(self.vector_index(), paper.id, limit)
         if found:
             hits = [Hit(pid, round(s, 4), {"cosine": round(s, 4), "semantic_rank": r})
                     for r, (pid, s) in enumerate(found, 1)]  # fmt: skip

@@ -146,9 +146,9 @@ def _restrictions(query: ParsedQuery, filters: SearchFilters | None) -> list[tup
     if author:
         out.append((_HAS_AUTHOR, author))
     if filters.date_from:
-        out.append(("left(p.published, 10) COLLATE \"C\" >= ?", _day(filters.date_from)))
+        out.append(('left(p.published, 10) COLLATE "C" >= ?', _day(filters.date_from)))
     if filters.date_to:
-        out.append(("left(p.published, 10) COLLATE \"C\" <= ?", _day(filters.date_to, end=True)))
+        out.append(('left(p.published, 10) COLLATE "C" <= ?', _day(filters.date_to, end=True)))
     if filters.min_upvotes is not None:
         out.append(("p.upvotes + p.votes >= ?", max(0, int(filters.min_upvotes))))
     return out
@@ -174,6 +174,13 @@ class PgVectorIndex:
 
     def __len__(self) -> int:
         return self.count()
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is no vector at all (counting 1M rows would take a while)."""
+        return not self.store.reader.execute(
+            "SELECT EXISTS (SELECT 1 FROM paper_vectors)"
+        ).fetchone()[0]
 
     def refresh(self) -> bool:
         return False  # always current: it is the database

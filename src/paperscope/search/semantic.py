@@ -88,7 +88,7 @@ def semantic_search(
 ) -> list[tuple[str, float]]:
     """Ids of the ``k`` papers whose meaning is closest to ``query``, with cosine scores."""
     query = " ".join(query.split())
-    if not query or k <= 0 or not index.count():
+    if not query or k <= 0 or index.empty:
         return []  # an empty query means nothing; and do not load the model for an empty index
     return index.search(embedder.encode_query(query), k)
 

@@ -111,6 +111,10 @@ class VectorIndex:
     def __len__(self) -> int:
         return self.count()
 
+    @property
+    def empty(self) -> bool:
+        return not self._row
+
     def has(self, paper_id: str) -> bool:
         return paper_id in self._row
 

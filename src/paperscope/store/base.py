@@ -41,10 +41,10 @@ _UPDATE = (
     + ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
     + ", modified_at = ?, seq = ? WHERE id = ?"
 )
-_SET_KEY = (
-    "INSERT INTO paper_keys VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET paper_id = excluded.paper_id"
+_SET_KEY = "INSERT INTO paper_keys VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET paper_id = excluded.paper_id"
+_SET_REMOVED = (
+    "INSERT INTO removed_papers VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq"
 )
-_SET_REMOVED = "INSERT INTO removed_papers VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq"
 _HARVEST = (
     "name", "params", "resumption_token", "pages", "records", "last_datestamp", "complete",
     "updated_at",

@@ -138,7 +138,9 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             conn.close()
             reason = " ".join(str(exc).split())
-            raise StoreError(f"{redact(url)}: cannot set up the paperscope schema ({reason})") from None
+            raise StoreError(
+                f"{redact(url)}: cannot set up the paperscope schema ({reason})"
+            ) from None
         conn.close()
         self._adopt(connect(url))
         self.rebuild_indexes()  # left dropped by a bulk load that was killed

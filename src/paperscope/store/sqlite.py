@@ -33,6 +33,7 @@ DEFERRABLE_INDEXES = (
     "papers_feed",
 )
 
+
 def sqlite_path(url: str | Path) -> Path:
     """Accept ``sqlite:///path``, ``sqlite:////abs/path`` or a plain file path."""
     text = str(url)
