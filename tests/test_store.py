@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 
 from paperscope.models import Version, hash_id, new_paper
 from paperscope.store import SQLiteStore
@@ -278,3 +279,18 @@ def test_each_thread_reads_through_its_own_connection_while_another_writes(db_pa
     assert seen["conn"] is not store.conn
     assert store.count() == 2  # committed once the writer finished
     store.close()
+
+
+def test_connections_of_finished_threads_are_closed(store):
+    """The web server's thread pool retires idle threads; their connections must
+    not pile up (on PostgreSQL each one is a server process)."""
+
+    def read():
+        store.count()  # opens this thread's connection
+
+    for _ in range(5):
+        worker = threading.Thread(target=read)
+        worker.start()
+        worker.join()
+    # This thread's, and the last worker's (closed when the next thread connects).
+    assert store.open_connections() == 2

@@ -118,7 +118,7 @@ class Store:
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._open: list[Connection] = []
+        self._open: list[tuple[threading.Thread, Connection]] = []
         self._open_lock = threading.Lock()
 
     # -- connections: subclasses say how to open one -----------------------
@@ -150,14 +150,24 @@ class Store:
     def _adopt(self, conn: Connection, name: str = "conn") -> Connection:
         setattr(self._local, name, conn)
         with self._open_lock:
-            self._open.append(conn)
+            # Thread pools retire idle threads (the web server's after 10 s):
+            # their connections would stay open for good, so close them here.
+            for thread, old in [entry for entry in self._open if not entry[0].is_alive()]:
+                old.close()
+                self._open.remove((thread, old))
+            self._open.append((threading.current_thread(), conn))
         return conn
+
+    def open_connections(self) -> int:
+        """How many connections this store holds open, for all threads."""
+        with self._open_lock:
+            return len(self._open)
 
     def close(self) -> None:
         """Close every thread's connections."""
         with self._open_lock:
             conns, self._open = self._open, []
-        for conn in conns:
+        for _, conn in conns:
             conn.close()
         self._local = threading.local()
 
