@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 TEMPLATE = "paperscope_template"
 
@@ -48,7 +49,7 @@ class Server:
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        name = conninfo_to_dict(url)["dbname"]
         with self.admin() as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

@@ -521,9 +521,9 @@ def _remember(cache: OrderedDict, key: Any) -> Any:
 @dataclass
 class SendReport:
     """What one run did. ``already`` counts digests an earlier (or concurrent)
-    run sent or is sending; ``in_doubt`` says how many of those were left
-    ``sending`` by a run that died mid-send (counted as sent, see the module
-    docstring). ``stopped`` is why the run stopped early, if it did."""
+    run sent or is sending; ``in_doubt`` says how many of those were marked
+    ``sending``: by a run still going, or one that died mid-send (counted as
+    sent either way, see the module docstring). ``stopped`` is why the run stopped early, if it did."""
 
     period: DigestPeriod
     dry_run: Path | None = None
