@@ -574,8 +574,9 @@ class Library:
             mine.score = max((h.score for h in rest), default=0.0) + 1.0  # above every other hit
             hits_out = [mine, *rest]
         page = hits_out[offset : offset + limit]
+        papers = {p.id: p for p in self.store.get_many([h.id for h in page])}  # one query
         for hit in page:
-            hit.paper = self.store.get(hit.id)
+            hit.paper = papers.get(hit.id)
         return SearchResults(query, mode, [h for h in page if h.paper], offset, limit)
 
     def _semantic(
@@ -603,8 +604,9 @@ class Library:
             lexical = self.lexical_index().search(paper.title, limit=limit + 1)
             hits = [Hit(h.id, h.score, {"keyword_rank": h.rank, "bm25": round(h.score, 3), "via": "title"})
                     for h in lexical if h.id != paper.id][:limit]  # fmt: skip
+        papers = {p.id: p for p in self.store.get_many([h.id for h in hits])}
         for hit in hits:
-            hit.paper = self.store.get(hit.id)
+            hit.paper = papers.get(hit.id)
         return SearchResults(paper.id, "similar", [h for h in hits if h.paper], 0, limit)
 
     # -- the daily feed -------------------------------------------------

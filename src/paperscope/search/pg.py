@@ -16,7 +16,13 @@ looks up exactly as it does on SQLite:
 
 ts_rank is not BM25: it has no inverse document frequency. The two backends'
 keyword rankings therefore agree on what matches but not always on the order;
-tests/conformance checks how closely the fused results agree.
+tests/conformance checks how closely the results agree.
+
+Nor can a GIN index return the best matches first (tantivy's BM25 can stop
+early; ts_rank must score every match), so two limits keep a broad query's
+cost down at a million papers: a query of several words ranks the papers with
+every word when there are enough of them to fill the page, and no query ranks
+more than ``RANK_CAP`` matches (bench/README.md has the figures).
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ WEIGHTS = "{0, 0.6, 0.4, 1.0}"
 # Normalisation 1: divide by 1 + log(document length), as BM25 favours short
 # fields over long ones.
 NORMALIZATION = 1
+# Ranking reads each candidate's tsvector: about 3-7 microseconds a paper. A
+# query matching more papers than this ranks the first RANK_CAP found (in table
+# order) rather than all of them, so that its cost has a ceiling.
+RANK_CAP = 20_000
 MARK = "vectors"  # the search_state row holding the embedding job's watermark
 
 
@@ -80,25 +90,43 @@ class PgKeywordIndex:
         where += [(f"NOT {_IN_TITLE}", v) for v in ex.get("title", [])]
         where += [(f"NOT {_IN_AUTHORS}", v) for v in ex.get("author", [])]
         where += [(f"NOT {_HAS_CATEGORY}", [v.lower()]) for v in ex.get("cat", [])]
-        if scoring is not None:
-            tsquery, args = scoring
-            sql = (
-                f"SELECT p.id, ts_rank(?::float4[], p.search, q, {NORMALIZATION}) AS rank"
-                f" FROM papers p, (SELECT {tsquery}) AS t(q) WHERE p.search @@ q"
-            )
-            args = [WEIGHTS, *args]
-            order = "rank DESC, p.id"
-        else:  # only restrictions: newest first, as on SQLite
-            sql, args = "SELECT p.id, 0.0 FROM papers p WHERE true", []
-            order = "p.published DESC NULLS LAST, p.id"
-        sql += "".join(f" AND {condition}" for condition, _ in where)
-        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        args += [arg for _, arg in where]
+        if scoring is None:  # only restrictions: newest first, as on SQLite
+            sql = "SELECT p.id, 0.0 FROM papers p WHERE true" + _and(where)
+            sql += " ORDER BY p.published DESC NULLS LAST, p.id LIMIT ? OFFSET ?"
+            return self._hits(sql, [arg for _, arg in where], limit, offset)
+        if len(query.terms) > 1:
+            # Papers with every word first: far fewer rows to rank than papers
+            # with any word, and, when there are enough of them, the ones an
+            # any-word ranking would put on top anyway.
+            every = self._ranked(_scoring(query, every_word=True), where, offset + limit, 0)
+            if len(every) >= offset + limit:
+                return every[offset:]
+        return self._ranked(scoring, where, limit, offset)
+
+    def _ranked(
+        self, scoring, where: list[tuple[str, object]], limit: int, offset: int
+    ) -> list[LexicalHit]:
+        """Rank the papers matching ``scoring`` and ``where`` with ts_rank.
+        At most RANK_CAP of them are ranked (see the module docstring)."""
+        tsquery, args = scoring
+        sql = (
+            f"SELECT id, ts_rank(?::float4[], search, q, {NORMALIZATION}) AS rank FROM"
+            f" (SELECT p.id, p.search, q FROM papers p, (SELECT {tsquery}) AS t(q)"
+            f" WHERE p.search @@ q{_and(where)} LIMIT {RANK_CAP}) AS found"
+            " ORDER BY rank DESC, id LIMIT ? OFFSET ?"
+        )
+        return self._hits(sql, [WEIGHTS, *args, *(arg for _, arg in where)], limit, offset)
+
+    def _hits(self, sql: str, args: list, limit: int, offset: int) -> list[LexicalHit]:
         rows = self.store.reader.execute(sql, (*args, limit, offset)).fetchall()
         return [
             LexicalHit(id=pid, score=float(score), rank=offset + i)
             for i, (pid, score) in enumerate(rows, 1)
         ]
+
+
+def _and(where: list[tuple[str, object]]) -> str:
+    return "".join(f" AND {condition}" for condition, _ in where)
 
 
 # Conditions with one argument each. Field clauses check the field's own text;
@@ -116,9 +144,10 @@ _HAS_AUTHOR = (
 )
 
 
-def _scoring(query: ParsedQuery) -> tuple[str, list] | None:
+def _scoring(query: ParsedQuery, *, every_word: bool = False) -> tuple[str, list] | None:
     """The tsquery that ranks, as SQL with its arguments: the free words OR'ed
-    (any may match), AND'ed with every phrase and field clause (which must)."""
+    (any may match; with ``every_word``, AND'ed), AND'ed with every phrase and
+    field clause (which must match)."""
     must = [("phraseto_tsquery('english', ?)", p) for p in query.phrases]
     must += [("phraseto_tsquery('english', ?)", v) for v in query.fields.get("title", [])]
     must += [("phraseto_tsquery('simple', ?)", v) for v in query.fields.get("author", [])]
@@ -127,7 +156,8 @@ def _scoring(query: ParsedQuery) -> tuple[str, list] | None:
         return None
     parts = [sql for sql, _ in must]
     if words:
-        parts.append("(" + " || ".join(sql for sql, _ in words) + ")")
+        joint = " && " if every_word else " || "
+        parts.append("(" + joint.join(sql for sql, _ in words) + ")")
     return " && ".join(parts), [value for _, value in must + words]
 
 
