@@ -33,7 +33,6 @@ import sys
 import time
 from datetime import date
 from email.message import EmailMessage
-from pathlib import Path
 
 import orjson
 

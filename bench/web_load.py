@@ -1,6 +1,7 @@
 """Load test of the web service: the daily page and the search API under wrk.
 
     python bench/web_load.py [--papers 100000] [--seconds 20] [--connections 32] [--workers 1]
+                             [--backend sqlite|postgresql] [--fresh]
 
 Builds (once, cached in bench/out/) a SQLite library of ``--papers`` demo
 papers spread over a year of daily feed, starts ``paperscope serve`` on
@@ -17,6 +18,13 @@ well as what a reader sees. Printed: requests/s, latency p50/p90/p99, and
 errors (socket errors and non-2xx responses). The library has no embeddings
 (embedding 100k abstracts takes about an hour on this CPU), so hybrid search
 is keyword search here; search_speed.py --hybrid times the fusion itself.
+
+With ``--backend postgresql`` the same SQLite library is copied once with
+``paperscope migrate`` into a PostgreSQL 18 database (tests/pg.py's server,
+kept in ``bench/out/pg-web-<papers>/``; ``--fresh`` copies it again), and the
+same wrk runs go to ``paperscope serve --workers N`` on that database: N app
+processes sharing one database server. The server's memory (PSS of all its
+processes) and its open connections are printed after each run.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from urllib.parse import quote
 import httpx
 
 from _common import REPO, figure
+from search_speed import SERVER_SETTINGS, pg_server, server_memory, write_marker
 
 OUT = REPO / "bench" / "out"
 PAPERSCOPE = [sys.executable, "-m", "paperscope"]
@@ -59,6 +68,52 @@ def library(papers: int) -> Path:
     os.replace(Path(str(tmp) + ".search"), Path(str(path) + ".search"))
     os.replace(tmp, path)
     return path
+
+
+def pg_library(db: Path, *, fresh: bool, shared_buffers: str):
+    """The SQLite library ``db`` copied into PostgreSQL once by ``paperscope
+    migrate``: the kept server and the database's URL."""
+    name = f"pg-{db.stem}"  # pg-web-100000
+    server, done = pg_server(name, fresh=fresh, shared_buffers=shared_buffers)
+    url = server.url("paperscope")
+    stat = db.stat()
+    source = f"{db.name}, {stat.st_size} bytes, modified {stat.st_mtime:.0f}"
+    if done.get("source") != source:
+        print(f"# copying {db.name} into PostgreSQL with paperscope migrate (once)", flush=True)
+        with server.admin() as conn:
+            conn.execute("DROP DATABASE IF EXISTS paperscope WITH (FORCE)")
+            conn.execute("CREATE DATABASE paperscope")
+        started = time.perf_counter()
+        subprocess.run([*PAPERSCOPE, "migrate", "-q", str(db), url], check=True)
+        seconds = time.perf_counter() - started
+        with psycopg_connect(url) as conn:
+            conn.execute("VACUUM (ANALYZE)")  # as autovacuum would soon after
+        done = {"source": source, "migrate_s": seconds}
+        write_marker(name, done)
+        when = ""
+    else:
+        when = " (when the cached copy was made)"
+    figure(f"paperscope migrate (SQLite to PostgreSQL){when}", done["migrate_s"], "s")
+    return server, url
+
+
+def psycopg_connect(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def pg_state(server, url: str) -> None:
+    """The database server's memory and connections, after a run."""
+    pss, rss = server_memory(server)
+    figure("PostgreSQL server memory (PSS, all its processes)", pss, "MiB")
+    figure("PostgreSQL server memory (sum of RSS)", rss, "MiB")
+    with psycopg_connect(url) as conn:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchone()
+    figure("PostgreSQL connections open to the database", count)
 
 
 def search_paths(db: Path, count: int = 2_000, seed: int = 7) -> list[str]:
@@ -98,7 +153,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path, workers: int, cache: bool) -> tuple[subprocess.Popen, str]:
+def serve(db: Path | str, workers: int, cache: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PAPERSCOPE_PAGE_CACHE": "2000" if cache else "0"}
     cmd = [*PAPERSCOPE, "serve", "--port", str(port), "--workers", str(workers), "--db", str(db)]
@@ -139,16 +194,31 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--fresh", action="store_true", help="postgresql: copy the library into it again"
+    )
+    parser.add_argument(
+        "--pg-shared-buffers",
+        default=SERVER_SETTINGS["shared_buffers"],
+        help="the PostgreSQL server's shared_buffers (default %(default)s)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `make bench-web` installs it (apt-get install wrk)")
     db = library(args.papers)
+    server = None
+    target: Path | str = db
+    if args.backend == "postgresql":
+        server, target = pg_library(db, fresh=args.fresh, shared_buffers=args.pg_shared_buffers)
     with tempfile.TemporaryDirectory(prefix="paperscope-load-") as tmp:
         script = lua_cycle(search_paths(db), Path(tmp))
         for cache in (True, False):
-            proc, url = serve(db, args.workers, cache)
+            proc, url = serve(target, args.workers, cache)
             try:
                 label = f"{args.papers // 1000}k, {args.workers} worker(s), cache {'on' if cache else 'off'}"
+                if server:
+                    label += ", PostgreSQL"
                 print(
                     f"\n# {label}, {args.connections} connections, {args.seconds} s each",
                     flush=True,
@@ -161,9 +231,13 @@ def main() -> int:
                     figure(f"{name} latency p90", r["p90"], "ms")
                     figure(f"{name} latency p99", r["p99"], "ms")
                     figure(f"{name} errors", r["errors"], f"of {int(r['requests'])}")
+                    if server:
+                        pg_state(server, target)
             finally:
                 proc.terminate()
                 proc.wait(30)
+    if server:
+        server.stop()
     return 0
 
 
