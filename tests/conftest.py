@@ -40,7 +40,7 @@ def pg_server(tmp_path_factory):
     """A PostgreSQL 18 server with pgvector, started once per test process."""
     from tests.pg import Server
 
-    server = Server(tmp_path_factory.mktemp("pg") / "data")
+    server = Server(tmp_path_factory.mktemp("pg") / "data", durable=False)
     yield server
     server.stop()
 

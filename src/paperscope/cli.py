@@ -621,6 +621,108 @@ def show(
         out.print(paper.abstract)
 
 
+@app.command()
+def migrate(
+    source: Annotated[
+        str, typer.Argument(help="The library to copy: a SQLite file or URL, or postgresql://...")
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="Where to copy it: an empty database (a SQLite file is created), "
+            "or an unfinished copy of the same source to finish."
+        ),
+    ],
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Rows written per transaction.")
+    ] = 5_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Copy a whole library to another database: SQLite to PostgreSQL, back, or alike.
+
+    Papers, accounts, votes, collections, comments, subscriptions, digests sent
+    and the embeddings (nothing is embedded again), then every table counted
+    on both sides. Stop the service first: changes made to the source during
+    the copy may be left behind. Interrupted, the same command resumes after
+    the last whole batch; run again after it finished, it only counts again.
+    """
+    from paperscope.migrate import CopyError, copy_library
+    from paperscope.store import is_postgres
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    tasks: dict[str, int] = {}
+
+    def tick(step: str, done: int, total: int | None) -> None:
+        if step not in tasks:
+            tasks[step] = progress.add_task(step, total=total)
+        progress.update(tasks[step], completed=done, total=total)
+
+    with progress:
+        try:
+            report = copy_library(source, target, batch=batch_size, progress=tick)
+        except StoreError as exc:
+            progress.stop()
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        except CopyError as exc:
+            progress.stop()
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print(
+                "\ninterrupted: the tables are copied up to the last whole batch. "
+                "Run the same command again to resume."
+            )
+            raise typer.Exit(130) from None
+    table = Table(title="counted on both sides", title_justify="left")
+    table.add_column("table")
+    table.add_column("source", justify="right")
+    table.add_column("target", justify="right")
+    table.add_column("")
+    for check in report.checks:
+        table.add_row(
+            check.name, f"{check.source:,}", f"{check.target:,}", "ok" if check.ok else "DIFFERS"
+        )
+    out.print(table)
+    if report.finished_before:
+        out.print(
+            f"nothing to copy: {report.target} holds a finished copy of {report.source} "
+            f"(finished {report.finished_before}); counted again",
+            markup=False,
+        )
+    else:
+        resumed = " (resumed)" if report.resumed else ""
+        stale = (
+            f"; {report.stale_vectors:,} vectors of papers no longer in the source left out"
+            if report.stale_vectors
+            else ""
+        )
+        out.print(
+            f"copied {report.rows:,} rows{resumed} from {report.source} to {report.target} "
+            f"in {report.seconds:,.1f} s{stale}",
+            markup=False,
+        )
+        if report.ok and not is_postgres(target):
+            with Library(target) as lib:
+                _sync(lib, quiet)  # searchable as soon as the command ends, as after an import
+    if not report.ok:
+        err.print(
+            f"error: the copy differs from the source in {', '.join(report.mismatches)}: "
+            "was the source changed during the copy? Copy again into an empty database.",
+            markup=False,
+        )
+        raise typer.Exit(1)
+
+
 @user_app.command("add")
 def user_add(
     email: Annotated[str, typer.Argument(help="The account's email address.")],
@@ -773,8 +875,9 @@ def digest_send(
     for line in report.errors:
         err.print(f"failed: {line}", markup=False)
     if report.in_doubt:
-        err.print(f"{report.in_doubt:,} digests were left 'sending' by a run that died mid-send: "
-                  "counted as sent, not sent again (see README: Digests)")  # fmt: skip
+        err.print(f"{report.in_doubt:,} digests were marked 'sending' by another run (one still "
+                  "going, or one that died mid-send): counted as sent, not sent again "
+                  "(see README: Digests)")  # fmt: skip
     if report.stopped:
         err.print(f"error: stopped: {report.stopped}. Digests not sent yet go out when the "
                   "same command runs again.", markup=False)  # fmt: skip
