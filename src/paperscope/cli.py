@@ -535,10 +535,9 @@ def _embed(lib: Library, quiet: bool) -> int:
         )
 
 
-@contextmanager
-def _bar(label: str, quiet: bool):
-    """A progress bar on standard error: yields (progress, task)."""
-    progress = Progress(
+def _progress(quiet: bool) -> Progress:
+    """Progress bars on standard error (none when quiet or not a terminal)."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -547,6 +546,12 @@ def _bar(label: str, quiet: bool):
         transient=True,
         disable=quiet or not err.is_terminal,
     )
+
+
+@contextmanager
+def _bar(label: str, quiet: bool):
+    """A progress bar on standard error: yields (progress, task)."""
+    progress = _progress(quiet)
     with progress:
         yield progress, progress.add_task(label, total=None)
 
@@ -649,15 +654,7 @@ def migrate(
     from paperscope.migrate import CopyError, copy_library
     from paperscope.store import is_postgres
 
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    )
+    progress = _progress(quiet)
     tasks: dict[str, int] = {}
 
     def tick(step: str, done: int, total: int | None) -> None:
