@@ -151,7 +151,9 @@ def _scoring(query: ParsedQuery, *, every_word: bool = False) -> tuple[str, list
     must = [("phraseto_tsquery('english', ?)", p) for p in query.phrases]
     must += [("phraseto_tsquery('english', ?)", v) for v in query.fields.get("title", [])]
     must += [("phraseto_tsquery('simple', ?)", v) for v in query.fields.get("author", [])]
-    words = [("plainto_tsquery('english', ?)", t) for t in query.terms]
+    # A word also excluded ("models -models") could only rank papers that are
+    # then thrown out: leaving it out spares ranking them.
+    words = [("plainto_tsquery('english', ?)", t) for t in query.terms if t not in query.excluded]
     if not words and not must:
         return None
     parts = [sql for sql, _ in must]
