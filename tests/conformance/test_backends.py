@@ -159,6 +159,20 @@ def test_filters_select_the_same_papers(libraries, filters):
     assert found
 
 
+def test_hostile_category_names_match_nothing_on_both(libraries):
+    sqlite, postgres = libraries
+    for name in ["hep-ph' | 'astro-ph", "hep-ph\\", "x' & !'y", "cat:hep-ph"]:
+        for lib in libraries:
+            assert (
+                lib.search("", mode="keyword", filters=SearchFilters(categories=[name])).ids == []
+            )
+            assert lib.search(f'mass cat:"{name}"', mode="keyword").ids == []
+    ids = sqlite.search("mass -cat:hep-ph", mode="keyword", limit=200).ids
+    assert ids and set(ids) == set(
+        postgres.search("mass -cat:hep-ph", mode="keyword", limit=200).ids
+    )
+
+
 def test_the_author_filter_and_field_agree(libraries):
     sqlite, postgres = libraries
     name = next(p.authors[0] for p in sqlite.papers() if p.authors)

@@ -89,7 +89,7 @@ class PgKeywordIndex:
         ex = query.excluded_fields
         where += [(f"NOT {_IN_TITLE}", v) for v in ex.get("title", [])]
         where += [(f"NOT {_IN_AUTHORS}", v) for v in ex.get("author", [])]
-        where += [(f"NOT {_HAS_CATEGORY}", [v.lower()]) for v in ex.get("cat", [])]
+        where += [(f"NOT {_IN_CATEGORIES}", _categories([v])) for v in ex.get("cat", [])]
         if scoring is None:  # only restrictions: newest first, as on SQLite
             sql = "SELECT p.id, 0.0 FROM papers p WHERE true" + _and(where)
             sql += " ORDER BY p.published DESC NULLS LAST, p.id LIMIT ? OFFSET ?"
@@ -134,10 +134,9 @@ def _and(where: list[tuple[str, object]]) -> str:
 _IN_TEXT = "(p.search @@ phraseto_tsquery('english', ?))"
 _IN_TITLE = "(to_tsvector('english', p.title) @@ phraseto_tsquery('english', ?))"
 _IN_AUTHORS = "(to_tsvector('simple', p.authors) @@ phraseto_tsquery('simple', ?))"
-_HAS_CATEGORY = (
-    "EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = p.id"
-    " AND lower(c.category) = ANY(?))"
-)
+# Categories are lexemes of the search column (weight D): a GIN look-up that
+# the planner intersects with the words' (migrations/postgresql/0002).
+_IN_CATEGORIES = "(p.search @@ ?::tsquery)"
 _HAS_AUTHOR = (
     "EXISTS (SELECT 1 FROM paper_authors a WHERE a.paper_id = p.id"
     " AND lower(regexp_replace(btrim(a.name), '\\s+', ' ', 'g')) = ?)"
@@ -166,14 +165,14 @@ def _scoring(query: ParsedQuery, *, every_word: bool = False) -> tuple[str, list
 def _restrictions(query: ParsedQuery, filters: SearchFilters | None) -> list[tuple[str, object]]:
     """``cat:`` clauses and the search form's filters, as conditions."""
     out: list[tuple[str, object]] = [
-        (_HAS_CATEGORY, [c.lower()]) for c in query.fields.get("cat", [])
+        (_IN_CATEGORIES, _categories([c])) for c in query.fields.get("cat", [])
     ]
     if filters is None:
         return out
     # Filters come from URL parameters: as untrusted as the query text.
     cats = [c for c in (clean(c).strip().lower() for c in filters.categories) if c]
     if cats:
-        out.append((_HAS_CATEGORY, cats))
+        out.append((_IN_CATEGORIES, _categories(cats)))
     author = author_key(clean(filters.author or ""))
     if author:
         out.append((_HAS_AUTHOR, author))
@@ -184,6 +183,17 @@ def _restrictions(query: ParsedQuery, filters: SearchFilters | None) -> list[tup
     if filters.min_upvotes is not None:
         out.append(("p.upvotes + p.votes >= ?", max(0, int(filters.min_upvotes))))
     return out
+
+
+def _categories(names: list[str]) -> str:
+    """A tsquery matching papers in any of the categories ``names``: quoted
+    lexemes, taken as they are (quotes and backslashes doubled, as tsquery's
+    syntax asks)."""
+    quoted = []
+    for name in names:
+        lexeme = "cat:" + name.lower()
+        quoted.append("'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'")
+    return " | ".join(quoted)
 
 
 def _day(value: str, *, end: bool = False) -> str:
