@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from paperscope.models import Version, hash_id, new_paper
 from paperscope.store import SQLiteStore
 from paperscope.store.sqlite import migrations
@@ -294,3 +296,23 @@ def test_connections_of_finished_threads_are_closed(store):
         worker.join()
     # This thread's, and the last worker's (closed when the next thread connects).
     assert store.open_connections() == 2
+
+
+def test_a_dropped_postgresql_connection_is_replaced(pg_server, pg_url):
+    """A server restart or failover kills connections: the statement that finds
+    its connection gone fails, and the thread's next statement reconnects."""
+    import psycopg
+
+    from paperscope.store import open_store
+
+    store = open_store(pg_url)
+    assert store.count() == 0
+    (pid,) = store.conn.execute("SELECT pg_backend_pid()").fetchone()
+    with pg_server.admin() as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        store.count()
+    assert store.count() == 0  # a new connection
+    assert store.conn.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+    assert store.open_connections() == 1
+    store.close()

@@ -115,6 +115,8 @@ class Store:
     #: Appended to a SELECT that a transaction will update (PostgreSQL row
     #: locks; SQLite has one writer at a time anyway).
     FOR_UPDATE = ""
+    #: Whether reads that may lag go to a read replica (see :attr:`reader`).
+    has_replica = False
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -130,7 +132,9 @@ class Store:
     def conn(self) -> Connection:
         """This thread's connection to the primary, opened on its first use in the thread."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or getattr(conn, "broken", False):
+            # A dropped connection (a server restart, a failover) fails the
+            # statement that found it; the thread's next one reconnects.
             conn = self._adopt(self._connect(), "conn")
         return conn
 
@@ -141,20 +145,20 @@ class Store:
         if not self.has_replica:
             return self.conn
         conn = getattr(self._local, "reader", None)
-        if conn is None:
+        if conn is None or getattr(conn, "broken", False):
             conn = self._adopt(self._connect(replica=True), "reader")
         return conn
-
-    has_replica = False
 
     def _adopt(self, conn: Connection, name: str = "conn") -> Connection:
         setattr(self._local, name, conn)
         with self._open_lock:
             # Thread pools retire idle threads (the web server's after 10 s):
-            # their connections would stay open for good, so close them here.
-            for thread, old in [entry for entry in self._open if not entry[0].is_alive()]:
-                old.close()
-                self._open.remove((thread, old))
+            # their connections would stay open for good, so close them here,
+            # with any that broke.
+            for thread, old in list(self._open):
+                if not thread.is_alive() or getattr(old, "broken", False):
+                    old.close()
+                    self._open.remove((thread, old))
             self._open.append((threading.current_thread(), conn))
         return conn
 

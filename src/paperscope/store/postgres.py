@@ -60,6 +60,11 @@ class PGConnection:
         self.raw = raw
 
     @property
+    def broken(self) -> bool:
+        """Whether the connection is gone (server restarted, network lost)."""
+        return self.raw.broken or self.raw.closed
+
+    @property
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
