@@ -8,7 +8,8 @@ the same methods, so :class:`~paperscope.library.Library` fuses, filters and
 looks up exactly as it does on SQLite:
 
 - :class:`PgKeywordIndex` ranks with ``ts_rank`` over the weighted ``search``
-  column (title A, abstract B, authors C; GIN index). The query language is
+  column (title A, abstract B, authors C, and the categories D, weighed 0 and
+  there for filtering; GIN index). The query language is
   :mod:`paperscope.search.query`'s: free words rank (any may match), phrases and
   ``title:``/``author:`` clauses must match, exclusions and ``cat:`` filter.
 - :class:`PgVectorIndex` keeps unit vectors in ``paper_vectors`` with an HNSW
@@ -37,8 +38,8 @@ from paperscope.search.lexical import MAX_LIMIT, LexicalHit, author_key, date_nu
 from paperscope.search.query import ParsedQuery, SearchFilters, clean, parse_query
 from paperscope.store.base import Store
 
-# ts_rank weights for {D, C, B, A}: authors (C) 0.6, abstract (B) 0.4, title (A) 1,
-# the same proportions as the tantivy field boosts (2.5 : 1 : 1.5).
+# ts_rank weights for {D, C, B, A}: categories (D) 0, authors (C) 0.6, abstract (B)
+# 0.4, title (A) 1: the proportions of the tantivy field boosts (2.5 : 1 : 1.5).
 WEIGHTS = "{0, 0.6, 0.4, 1.0}"
 # Normalisation 1: divide by 1 + log(document length), as BM25 favours short
 # fields over long ones.
