@@ -77,7 +77,7 @@ def test_the_stored_papers_are_identical(libraries):
 def test_exact_lookups_are_identical(libraries):
     sqlite, postgres = libraries
     refs = []
-    for paper in list(sqlite.papers())[::7]:
+    for paper in list(sqlite.papers())[::15]:
         refs.append(paper.id)
         refs.append(paper.title)
         if paper.arxiv_id:
@@ -85,7 +85,7 @@ def test_exact_lookups_are_identical(libraries):
             refs.append(f"https://huggingface.co/papers/{paper.arxiv_id}")
         if paper.doi:
             refs.append(f"https://doi.org/{paper.doi}")
-    assert len(refs) > 100
+    assert len(refs) > 50
     for ref in refs:
         found = sqlite.exact_match(ref)
         assert found is not None, ref
