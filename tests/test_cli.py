@@ -190,3 +190,20 @@ def test_user_add_creates_accounts_and_promotes_admins(db_path, monkeypatch):
     store = SQLiteStore(db_path)
     assert Accounts(store).log_in("bob@example.org", "correct horse battery").user.is_admin
     store.close()
+
+
+def test_init_on_postgresql_names_the_database_without_its_password(run, pg_url):
+    secret = pg_url.replace("postgres:@", "postgres:hunter2@")  # trust auth ignores it
+    result = run("init", "--db", secret)
+    assert "0 papers" in result.output and "hunter2" not in result.output
+    assert "postgres:***@" in result.output
+
+
+def test_schedule_for_postgresql_keeps_the_password_out_of_the_crontab(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = run("schedule", "--db", "postgresql://paperscope:hunter2@db.example/papers")
+    assert "hunter2" not in result.output
+    assert "PAPERSCOPE_DB=postgresql://paperscope@db.example/papers" in result.output
+    assert "~/.pgpass" in result.output
+    lock = tmp_path / "data" / "paperscope" / "schedule.lock"
+    assert f"flock {lock} " in result.output and lock.parent.is_dir()

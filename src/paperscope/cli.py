@@ -931,6 +931,7 @@ def schedule(
         # Never a password in a crontab: libpq reads it from ~/.pgpass or PGPASSWORD.
         database = redact(settings.database).replace(":***@", "@")
         folder = data_home()
+        folder.mkdir(parents=True, exist_ok=True)  # flock makes the file, not the folder
         lock = shlex.quote(str(folder / "schedule.lock"))
     else:
         path = Path(settings.database).expanduser().resolve()
