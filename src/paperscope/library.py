@@ -424,6 +424,11 @@ class Library:
         return self.store.dialect == "postgresql"
 
     @property
+    def keyword_score(self) -> str:
+        """What a keyword hit's score is, as search explanations name it."""
+        return "ts_rank" if self.in_database else "bm25"
+
+    @property
     def index_path(self) -> Path:
         """On SQLite, search indexes live beside the database: ``library.db.search/``."""
         if self.in_database:
@@ -552,7 +557,7 @@ class Library:
                 filters=filters,
             )
             rankings["keyword"] = [h.id for h in hits]
-            scores["bm25"] = {h.id: round(h.score, 3) for h in hits}
+            scores[self.keyword_score] = {h.id: round(h.score, 3) for h in hits}
         if mode in ("semantic", "hybrid") and not self.vector_index().empty:
             found = self._semantic(query, max(depth, FUSION_DEPTH), filters)
             rankings["semantic"] = [pid for pid, _ in found]
@@ -564,7 +569,7 @@ class Library:
                 if pid in table:
                     why[name] = table[pid]
             if len(rankings) == 1:  # one ranking: show its own score, not a fused one
-                score = scores["bm25" if "keyword" in rankings else "cosine"][pid]
+                score = scores[self.keyword_score if "keyword" in rankings else "cosine"][pid]
             hits_out.append(Hit(pid, score, why))
         exact = self.exact_match(query)
         if exact:
@@ -602,7 +607,7 @@ class Library:
         else:
             self.sync_index()
             lexical = self.lexical_index().search(paper.title, limit=limit + 1)
-            hits = [Hit(h.id, h.score, {"keyword_rank": h.rank, "bm25": round(h.score, 3), "via": "title"})
+            hits = [Hit(h.id, h.score, {"keyword_rank": h.rank, self.keyword_score: round(h.score, 3), "via": "title"})
                     for h in lexical if h.id != paper.id][:limit]  # fmt: skip
         papers = {p.id: p for p in self.store.get_many([h.id for h in hits])}
         for hit in hits:

@@ -207,3 +207,10 @@ def test_feeds_trending_and_authors_are_identical(libraries):
     assert [p.id for p in sqlite.author(author).papers] == [
         p.id for p in postgres.author(author).papers
     ]
+
+
+def test_explanations_name_each_backends_keyword_score(libraries):
+    sqlite, postgres = libraries
+    a = sqlite.search("black hole", mode="keyword").hits[0].why
+    b = postgres.search("black hole", mode="keyword").hits[0].why
+    assert "bm25" in a and "ts_rank" in b and "bm25" not in b

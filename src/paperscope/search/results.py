@@ -14,7 +14,8 @@ from paperscope.models import Paper
 @dataclass(slots=True)
 class Hit:
     """One ranked paper. ``why`` names each reason it is here, e.g.
-    ``{"exact": "arXiv id"}`` or ``{"keyword_rank": 3, "bm25": 11.2}``."""
+    ``{"exact": "arXiv id"}`` or ``{"keyword_rank": 3, "bm25": 11.2}`` (``ts_rank``
+    in place of ``bm25`` on PostgreSQL)."""
 
     id: str
     score: float
