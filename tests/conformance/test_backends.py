@@ -10,6 +10,7 @@ which must agree closely, and everything else, which must agree exactly.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import numpy as np
@@ -214,3 +215,22 @@ def test_explanations_name_each_backends_keyword_score(libraries):
     a = sqlite.search("black hole", mode="keyword").hits[0].why
     b = postgres.search("black hole", mode="keyword").hits[0].why
     assert "bm25" in a and "ts_rank" in b and "bm25" not in b
+
+
+def test_embedding_is_incremental_on_both_backends(library_url, tmp_path):
+    """`paperscope embed` on either backend: everything once, then only what changed."""
+    sample = tmp_path / "sample.jsonl"
+    sample.write_bytes(b"".join(ARXIV_SAMPLE.read_bytes().splitlines(keepends=True)[:12]))
+    with Library(library_url) as lib:
+        assert lib.import_file(sample).added == 12
+        assert lib.embed() == 12
+        index = lib.vector_index()
+        assert index.count() == 12 and not index.empty
+        assert index.read_mark()["seq"] == lib.store.last_change()
+        assert lib.embed() == 0  # nothing changed
+        paper = next(lib.papers())
+        with lib.store.transaction():
+            longer = paper.abstract + " A sentence added in a revision."  # the longer one wins
+            lib.store.save_papers([dataclasses.replace(paper, abstract=longer)])
+        assert lib.embed() == 1
+        assert lib.similar(paper.id, limit=3).ids  # its new vector has neighbours
