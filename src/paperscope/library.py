@@ -550,15 +550,19 @@ class Library:
         depth = min(offset + limit + 1, LEXICAL_MAX)
         rankings: dict[str, list[str]] = {}
         scores: dict[str, dict[str, float]] = {}
+        semantic = mode in ("semantic", "hybrid") and not self.vector_index().empty
         if mode in ("keyword", "hybrid"):
+            # Fusion wants a deep keyword ranking; a page of keyword hits alone
+            # (no embeddings yet) needs only the page.
+            fused = mode == "hybrid" and semantic
             hits = self.lexical_index().search(
                 parse_query(query),
-                limit=max(depth, FUSION_DEPTH) if mode == "hybrid" else depth,
+                limit=max(depth, FUSION_DEPTH) if fused else depth,
                 filters=filters,
             )
             rankings["keyword"] = [h.id for h in hits]
             scores[self.keyword_score] = {h.id: round(h.score, 3) for h in hits}
-        if mode in ("semantic", "hybrid") and not self.vector_index().empty:
+        if semantic:
             found = self._semantic(query, max(depth, FUSION_DEPTH), filters)
             rankings["semantic"] = [pid for pid, _ in found]
             scores["cosine"] = {pid: round(score, 4) for pid, score in found}
