@@ -11,7 +11,7 @@ import pytest
 
 from paperscope.models import Version, hash_id, new_paper
 from paperscope.store import SQLiteStore
-from paperscope.store.sqlite import migrations
+from paperscope.store.base import migrations
 
 
 def save(store, *papers):
@@ -26,7 +26,7 @@ def test_new_database_uses_wal_foreign_keys_and_records_migrations(db_path):
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     applied = [r[0] for r in conn.execute("SELECT version FROM schema_migrations")]
-    assert applied == [number for number, _, _ in migrations()]
+    assert applied == [number for number, _, _ in migrations("sqlite")]
     store.close()
     # Opening again applies nothing twice.
     SQLiteStore(db_path).close()
@@ -230,14 +230,14 @@ def test_change_sequence_reports_what_changed_and_what_went(store):
 
 
 def test_migration_gives_existing_papers_a_sequence(tmp_path):
-    from paperscope.store.sqlite import connect, migrations
+    from paperscope.store.sqlite import connect
 
     path = tmp_path / "old.db"
     conn = connect(path)
     conn.execute(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    for number, name, sql in migrations()[:2]:
+    for number, name, sql in migrations("sqlite")[:2]:
         conn.executescript(sql)
         conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')", (number, name))
     conn.execute(

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any, Protocol
 
 import orjson
@@ -59,6 +60,25 @@ class Connection(Protocol):
     def execute(self, sql: str, args: Any = ..., /) -> Any: ...
     def executemany(self, sql: str, rows: Iterable, /) -> Any: ...
     def close(self) -> None: ...
+
+
+# Which numbered migrations a database has had, on either backend.
+SCHEMA_MIGRATIONS = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+def migrations(dialect: str) -> list[tuple[int, str, str]]:
+    """The numbered SQL migrations shipped for ``dialect`` (the folder's name
+    under ``store/migrations/``), in order: ``(number, file name, SQL)``."""
+    folder = resources.files("paperscope.store") / "migrations" / dialect
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
 
 
 def utcnow() -> str:

@@ -24,8 +24,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from paperscope.config import data_home
-from paperscope.store.base import Store, StoreError, redact, utcnow
-from paperscope.store.sqlite import migrations
+from paperscope.store.base import SCHEMA_MIGRATIONS, Store, StoreError, migrations, redact, utcnow
 
 # pg_advisory_xact_lock(LOCK_SPACE, key): the first number keeps paperscope's
 # locks apart from any other application's on the same server.
@@ -105,10 +104,7 @@ def migrate(conn: PGConnection) -> list[str]:
     conn.execute("BEGIN")
     try:
         conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_SPACE, LOCK_MIGRATE))
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        conn.execute(SCHEMA_MIGRATIONS)
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
         for number, name, sql in migrations("postgresql"):
             if number not in done:

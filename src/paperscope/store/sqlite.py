@@ -11,12 +11,18 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 import orjson
 
-from paperscope.store.base import BatchResult, Store, StoreError, utcnow
+from paperscope.store.base import (
+    SCHEMA_MIGRATIONS,
+    BatchResult,
+    Store,
+    StoreError,
+    migrations,
+    utcnow,
+)
 
 __all__ = ["BatchResult", "SQLiteStore", "StoreError", "connect", "migrations", "utcnow"]
 
@@ -67,25 +73,11 @@ def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
     return conn
 
 
-def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
-    """The numbered SQL migrations shipped with the package for ``dialect``, in order."""
-    folder = resources.files("paperscope.store") / "migrations" / dialect
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply migrations not yet applied; returns the names applied now."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    conn.execute(SCHEMA_MIGRATIONS)
     applied = []
-    for number, name, sql in migrations():
+    for number, name, sql in migrations("sqlite"):
         conn.execute("BEGIN IMMEDIATE")
         try:
             done = conn.execute(
