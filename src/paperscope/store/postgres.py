@@ -83,18 +83,25 @@ class PGConnection:
 
 
 def connect(url: str, *, vectors: bool = True) -> PGConnection:
-    """Open a connection in autocommit mode, with pgvector's types registered."""
+    """Open a connection in autocommit mode, with pgvector's types registered
+    (``vectors=False`` before migrating: the type may not exist yet)."""
     try:
         raw = psycopg.connect(url, autocommit=True)
     except psycopg.Error as exc:
         reason = " ".join(str(exc).split())
         raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {reason}") from None
+    conn = PGConnection(raw)
     if vectors:
-        from pgvector.psycopg import register_vector
+        use_vectors(conn)
+    return conn
 
-        raw.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")
-        register_vector(raw)
-    return PGConnection(raw)
+
+def use_vectors(conn: PGConnection) -> None:
+    """Register pgvector's types on ``conn`` and set the HNSW search breadth."""
+    from pgvector.psycopg import register_vector
+
+    conn.raw.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")
+    register_vector(conn.raw)
 
 
 def migrate(conn: PGConnection) -> list[str]:
@@ -142,8 +149,8 @@ class PostgresStore(Store):
             raise StoreError(
                 f"{redact(url)}: cannot set up the paperscope schema ({reason})"
             ) from None
-        conn.close()
-        self._adopt(connect(url))
+        use_vectors(conn)  # the migrated schema has the type now
+        self._adopt(conn)
         self.rebuild_indexes()  # left dropped by a bulk load that was killed
 
     def _connect(self, *, replica: bool = False) -> PGConnection:
