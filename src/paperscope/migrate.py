@@ -525,7 +525,7 @@ class _Copy:
 
     def _copy_vectors(self) -> None:
         self.report.copied[VECTORS] = 0
-        total = self._source_vector_total()
+        total = self._source_vector_count(stale=True)
         with self._target_vectors() as (last, done, write):
             self.tick(VECTORS, done, total)
             with closing(self._read_vectors(last)) as batches:
@@ -543,16 +543,6 @@ class _Copy:
         if folder is None or not (folder / "vectors" / MANIFEST).exists():
             return None
         return folder / "vectors"
-
-    def _source_vector_total(self) -> int:
-        """Vectors in the source, stale ones included (for the progress bar)."""
-        if self.source.dialect == "postgresql":
-            return _count(self.source, "paper_vectors")
-        folder = self._source_vectors_dir()
-        if folder is None:
-            return 0
-        with VectorIndex(folder) as index:
-            return index.count()
 
     def _read_vectors(self, after: str | None) -> Iterator[tuple[list[tuple], int]]:
         """``([(paper_id, text_hash, float32 vector)], rows read)`` batches in
@@ -588,16 +578,20 @@ class _Copy:
             )
         }
 
-    def _source_vector_count(self) -> int:
-        """Vectors in the source whose paper it has: what the target must hold."""
+    def _source_vector_count(self, *, stale: bool = False) -> int:
+        """Vectors in the source whose paper it has: what the target must hold;
+        with ``stale``, also those of papers it no longer has (for progress)."""
         if self.source.dialect == "postgresql":
-            return _count(self.source, "paper_vectors")
+            return _count(self.source, "paper_vectors")  # a foreign key: never stale
         folder = self._source_vectors_dir()
         if folder is None:
             return 0
         with VectorIndex(folder) as index:
             ids = index.ids()
-        return sum(len(self._present(ids[i : i + BATCH])) for i in range(0, len(ids), BATCH))
+        if stale:
+            return len(ids)
+        step = self.batch
+        return sum(len(self._present(ids[i : i + step])) for i in range(0, len(ids), step))
 
     def _target_vector_count(self) -> int:
         if self.target.dialect == "postgresql":
