@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from paperscope.errors import BadInput
 from paperscope.store.base import Store
 from paperscope.store.community import CommunityStore, Taken, User
 
@@ -49,11 +50,13 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}")
 _DUMMY_PASSWORD = "not a password anybody has"
 
 
-class AccountError(ValueError):
+class AccountError(BadInput):
     """Something the user can fix; the message says what."""
 
 
 class RateLimited(AccountError):
+    status = 429
+
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after

@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 
 from paperscope import __version__
-from paperscope.config import ENV_DB, ENV_REPLICA, Settings, SettingsError, data_home
+from paperscope.config import Settings, SettingsError, data_home
 from paperscope.importers import FORMATS
 from paperscope.library import ImportReport, Library
 from paperscope.store import StoreError, is_postgres
@@ -58,9 +58,8 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        envvar=ENV_DB,
         help="Database: a SQLite file path or sqlite:/// URL, or a postgresql:// URL "
-        "[default: ~/.local/share/paperscope/paperscope.db].",
+        "[default: $PAPERSCOPE_DB, else ~/.local/share/paperscope/paperscope.db].",
         show_default=False,
     ),
 ]
@@ -68,14 +67,17 @@ DbOption = Annotated[
 
 def _settings(db: str | None) -> Settings:
     try:
-        return Settings.from_env(db)
+        return Settings.from_env(database=db)
     except SettingsError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(2) from None
 
 
 def _open(db: str | None) -> Library:
-    settings = _settings(db)
+    return _open_settings(_settings(db))
+
+
+def _open_settings(settings: Settings) -> Library:
     try:
         return Library(settings.database, replica_url=settings.replica)
     except StoreError as exc:
@@ -764,36 +766,41 @@ def serve(
         str | None,
         typer.Option(
             "--replica",
-            envvar=ENV_REPLICA,
-            help="A read replica of the PostgreSQL database: pages and search read from it.",
+            help="A read replica of the PostgreSQL database: pages and search read from it "
+            "[default: $PAPERSCOPE_DB_REPLICA].",
+            show_default=False,
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The site's public address, for links in emails and feeds "
+            "[default: $PAPERSCOPE_BASE_URL].",
             show_default=False,
         ),
     ] = None,
 ) -> None:
     """Run the web service: daily papers, trending, search, paper pages, the
     JSON API (docs at /api/docs) and RSS/Atom feeds of every list."""
-    import uvicorn
+    from paperscope.web.server import serve as run_server
 
-    # Worker processes read their settings from the environment.
-    if replica:
-        os.environ[ENV_REPLICA] = replica
-    settings = _settings(db)
-    with _open(db) as lib:  # fail here, clearly, if the database cannot be opened
-        papers = lib.store.count()
-        where = lib.store.location
-    os.environ[ENV_DB] = settings.database
-    if replica:
-        where += f", reading from {redact(replica)}"
+    try:
+        settings = Settings.from_env(database=db, replica=replica, base_url=base_url)
+    except SettingsError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+    with _open_settings(settings) as lib:  # fail here, clearly, if the database cannot be opened
+        papers = lib.count()
+        where = lib.location
+    if settings.replica:
+        where += f", reading from {redact(settings.replica)}"
     err.print(f"serving {papers:,} papers from {where} on http://{host}:{port}/")
-    uvicorn.run(
-        "paperscope.web.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        proxy_headers=True,
-    )
+    if not settings.base_url:
+        err.print(
+            "note: no PAPERSCOPE_BASE_URL (or --base-url): password-reset emails are not sent "
+            "until the site's public address is set"
+        )
+    run_server(settings, host=host, port=port, workers=workers)
 
 
 @digest_app.command("send")
@@ -836,7 +843,7 @@ def digest_send(
     """
     from datetime import UTC, date, datetime
 
-    from paperscope.digest import DEFAULT_BASE_URL, DigestError, digest_period, send_digests
+    from paperscope.digest import PREVIEW_BASE_URL, DigestError, digest_period, send_digests
     from paperscope.mail import Mailer
 
     settings = _settings(db)
@@ -851,12 +858,12 @@ def digest_send(
         err.print(f"error: {covered.key} is not over yet (until {covered.end:%Y-%m-%d %H:%M} UTC): "
                   "a digest is sent once, so it covers a finished period")  # fmt: skip
         raise typer.Exit(2)
-    base = (base_url or settings.base_url or DEFAULT_BASE_URL).rstrip("/")
+    base = (base_url or settings.base_url or PREVIEW_BASE_URL).rstrip("/")
     with _open(db) as lib:
         mailer = Mailer(settings, lib.store.files_dir)
         if dry_run is None and not mailer.sends:
             err.print(f"no PAPERSCOPE_SMTP_HOST: digests go to the outbox {mailer.outbox}")
-        if base == DEFAULT_BASE_URL and dry_run is None:
+        if base == PREVIEW_BASE_URL and dry_run is None:
             err.print(f"links point to {base}: set PAPERSCOPE_BASE_URL or --base-url")
         with _bar(f"digest {covered.key}", quiet) as (progress, task):
             try:

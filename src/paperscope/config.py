@@ -1,107 +1,183 @@
-"""Settings, read in one place from the environment (and overridden by CLI options)."""
+"""Settings: every one declared once, with its type, default and environment name.
+
+:class:`Settings` is the one typed object the CLI, the web service and the
+jobs read their configuration from. Each field says, in one place, what it
+holds, its default and the environment variable that sets it; nothing else in
+paperscope reads ``os.environ`` for a setting. :meth:`Settings.from_env`
+takes the environment as an argument (a mapping, as Starlette's
+``Config(environ=...)`` does), so tests and ``paperscope serve``'s worker
+processes are handed their settings instead of sharing a global.
+
+CLI options beat the environment: they are passed to :meth:`Settings.from_env`
+as overrides.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-ENV_DB = "PAPERSCOPE_DB"
-ENV_REPLICA = "PAPERSCOPE_DB_REPLICA"
+# arXiv's OAI-PMH endpoint: where harvests and submissions fetch metadata.
+ARXIV_OAI_URL = "https://oaipmh.arxiv.org/oai"
+SMTP_SECURITY = ("starttls", "tls", "none")
 
 
 class SettingsError(ValueError):
-    """An environment variable holds something paperscope cannot use."""
+    """A setting holds something paperscope cannot use; the message names it."""
 
 
-def data_home() -> Path:
+def data_home(environ: Mapping[str, str] | None = None) -> Path:
     """``$XDG_DATA_HOME/paperscope`` (``~/.local/share/paperscope`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "paperscope"
 
 
-def default_database() -> str:
-    """``$PAPERSCOPE_DB``, else ``paperscope.db`` in :func:`data_home`."""
-    if os.environ.get(ENV_DB):
-        return os.environ[ENV_DB]
-    return str(data_home() / "paperscope.db")
+def _setting(env: str, default: Any = None, *, kind: str = "text", **extra: Any) -> Any:
+    """A field of :class:`Settings`: its environment variable, default and kind
+    (``text``, ``int``, ``float``, ``port``, ``choice``, ``url``, ``networks``)."""
+    return field(default=default, metadata={"env": env, "kind": kind, **extra})
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about a paperscope instance."""
 
-    database: str
+    # The library: a SQLite file path or sqlite:/// URL, or a postgresql:// URL.
+    # Default: paperscope.db in $XDG_DATA_HOME/paperscope (see data_home).
+    database: str = _setting("PAPERSCOPE_DB", "")
     # A read replica of a PostgreSQL database, for pages and search (see
     # docs/deployment.md); writes and reads that must see them use ``database``.
-    replica: str | None = None
+    replica: str | None = _setting("PAPERSCOPE_DB_REPLICA")
     # Politeness towards arXiv: seconds between requests (arXiv asks for 3).
-    harvest_delay: float = 3.0
-    harvest_url: str = "https://oaipmh.arxiv.org/oai"
+    harvest_delay: float = _setting("PAPERSCOPE_HARVEST_DELAY", 3.0, kind="float")
+    harvest_url: str = _setting("PAPERSCOPE_HARVEST_URL", ARXIV_OAI_URL, kind="url")
     # An e-mail address or URL for arXiv to reach the operator, sent in the
     # User-Agent as arXiv's API terms ask.
-    contact: str | None = None
-    # The service's public address (https://papers.example.org), used in feed
-    # and API links; when unset, taken from each request's Host header.
-    base_url: str | None = None
+    contact: str | None = _setting("PAPERSCOPE_CONTACT")
+    # The service's public address (https://papers.example.org). Links in
+    # emails (password resets, digests) are made from it and only from it: a
+    # request's Host header is the client's to choose. Feed and API links use
+    # it too, or each request's host when it is unset.
+    base_url: str | None = _setting("PAPERSCOPE_BASE_URL", kind="url")
+    # Addresses (IPs or networks, comma-separated) of the reverse proxies in
+    # front of the service: only their X-Forwarded-For and X-Forwarded-Proto
+    # headers are believed. Empty: none is, and the client is the peer.
+    trusted_proxies: tuple[str, ...] = _setting(
+        "PAPERSCOPE_TRUSTED_PROXIES", (), kind="networks"
+    )
     # Anonymous responses the web service keeps in memory (0 turns the cache off).
-    page_cache: int = 2_000
+    page_cache: int = _setting("PAPERSCOPE_PAGE_CACHE", 2_000, kind="int")
     # Outgoing mail (password resets, digests). With no SMTP host, messages are
     # written as .eml files to ``outbox`` instead of being sent.
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_security: str = "starttls"  # starttls, tls (implicit, port 465) or none
-    smtp_user: str | None = None
-    smtp_password: str | None = None
-    mail_from: str = "paperscope <paperscope@localhost>"
-    outbox: str | None = None
+    smtp_host: str | None = _setting("PAPERSCOPE_SMTP_HOST")
+    smtp_port: int = _setting("PAPERSCOPE_SMTP_PORT", 587, kind="port")
+    # starttls, tls (implicit, port 465) or none
+    smtp_security: str = _setting(
+        "PAPERSCOPE_SMTP_SECURITY", "starttls", kind="choice", choices=SMTP_SECURITY
+    )
+    smtp_user: str | None = _setting("PAPERSCOPE_SMTP_USER")
+    smtp_password: str | None = _setting("PAPERSCOPE_SMTP_PASSWORD", secret=True)
+    mail_from: str = _setting("PAPERSCOPE_MAIL_FROM", "paperscope <paperscope@localhost>")
+    # Default: outbox/ beside the database.
+    outbox: str | None = _setting("PAPERSCOPE_OUTBOX")
     # Submissions to the daily feed (see paperscope.submissions).
-    submit_max_age_days: int = 14
-    submit_daily_cap: int = 5
+    submit_max_age_days: int = _setting("PAPERSCOPE_SUBMIT_MAX_AGE_DAYS", 14, kind="int")
+    submit_daily_cap: int = _setting("PAPERSCOPE_SUBMIT_DAILY_CAP", 5, kind="int")
+
+    def __post_init__(self) -> None:
+        # Settings made in code (tests, benchmarks) are checked like the environment's.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str) and f.metadata["kind"] != "text":
+                object.__setattr__(self, f.name, _parse(f.name, f.metadata, value))
+        if self.base_url:
+            object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
 
     @classmethod
-    def from_env(cls, database: str | None = None) -> Settings:
-        def env(name: str) -> str | None:
-            return os.environ.get(name, "").strip() or None
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``environ`` (default: this process's environment);
+        ``overrides`` that are not None (CLI options) beat it. Raises
+        :class:`SettingsError` naming the variable that holds a bad value."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if overrides.get(f.name) is not None:
+                values[f.name] = overrides[f.name]
+                continue
+            text = env.get(f.metadata["env"], "").strip()
+            if text:
+                values[f.name] = _parse(f.metadata["env"], f.metadata, text)
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        if not values.get("database"):
+            values["database"] = str(data_home(env) / "paperscope.db")
+        return cls(**values)
 
-        return cls(
-            database=database or default_database(),
-            replica=env(ENV_REPLICA),
-            harvest_delay=_number("PAPERSCOPE_HARVEST_DELAY", 3.0, float),
-            harvest_url=os.environ.get("PAPERSCOPE_HARVEST_URL", "https://oaipmh.arxiv.org/oai"),
-            contact=os.environ.get("PAPERSCOPE_CONTACT") or None,
-            base_url=os.environ.get("PAPERSCOPE_BASE_URL") or None,
-            page_cache=_number("PAPERSCOPE_PAGE_CACHE", 2_000, int),
-            smtp_host=env("PAPERSCOPE_SMTP_HOST"),
-            smtp_port=_number("PAPERSCOPE_SMTP_PORT", 587, int),
-            smtp_security=_choice("PAPERSCOPE_SMTP_SECURITY", ("starttls", "tls", "none")),
-            smtp_user=env("PAPERSCOPE_SMTP_USER"),
-            smtp_password=env("PAPERSCOPE_SMTP_PASSWORD"),
-            mail_from=env("PAPERSCOPE_MAIL_FROM") or "paperscope <paperscope@localhost>",
-            outbox=env("PAPERSCOPE_OUTBOX"),
-            submit_max_age_days=_number("PAPERSCOPE_SUBMIT_MAX_AGE_DAYS", 14, int),
-            submit_daily_cap=_number("PAPERSCOPE_SUBMIT_DAILY_CAP", 5, int),
-        )
+    @classmethod
+    def variables(cls) -> dict[str, str]:
+        """``{environment variable: field name}`` of every setting (for docs and tests)."""
+        return {f.metadata["env"]: f.name for f in fields(cls)}
 
-
-def _number(name: str, default: float, kind: type) -> float:
-    """A non-negative number from the environment variable ``name``, or ``default``."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = kind(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        what = "a whole number" if kind is int else "a number"
-        raise SettingsError(f"{name}={text!r} is not {what} of 0 or more")
-    return value
+    @classmethod
+    def default(cls, name: str) -> Any:
+        """A setting's default value."""
+        found = next(f for f in fields(cls) if f.name == name)
+        return None if found.default is MISSING else found.default
 
 
-def _choice(name: str, allowed: tuple[str, ...]) -> str:
-    """One of ``allowed`` from the environment variable ``name`` (the first by default)."""
-    text = os.environ.get(name, "").strip().lower() or allowed[0]
-    if text not in allowed:
-        raise SettingsError(f"{name}={text!r} is not one of {', '.join(allowed)}")
+def _parse(name: str, meta: Mapping[str, Any], text: str) -> Any:
+    """One setting's text as its kind; SettingsError naming ``name`` otherwise."""
+    text = text.strip()
+    kind = meta["kind"]
+    shown = "***" if meta.get("secret") else repr(text[:80])
+    if kind in ("int", "port"):
+        if not re.fullmatch(r"[0-9]{1,9}", text):
+            raise SettingsError(f"{name}={shown} is not a whole number of 0 or more")
+        number = int(text)
+        if kind == "port" and not 1 <= number <= 65_535:
+            raise SettingsError(f"{name}={shown} is not a port number (1 to 65535)")
+        return number
+    if kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 <= value < 1e9:  # also refuses nan and inf
+            raise SettingsError(f"{name}={shown} is not a number of 0 or more")
+        return value
+    if kind == "choice":
+        if text.lower() not in meta["choices"]:
+            raise SettingsError(f"{name}={shown} is not one of {', '.join(meta['choices'])}")
+        return text.lower()
+    if kind == "url":
+        if not re.fullmatch(r"https?://[^\s/?#@]+(/[^\s?#]*)?", text, re.IGNORECASE):
+            raise SettingsError(
+                f"{name}={shown} is not an http:// or https:// address such as "
+                "https://papers.example.org"
+            )
+        return text
+    if kind == "networks":
+        return _networks(name, text)
     return text
+
+
+def _networks(name: str, text: str) -> tuple[str, ...]:
+    found = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name}: {part[:60]!r} is not an IP address or network such as 10.0.0.0/8"
+            ) from None
+        found.append(part)
+    return tuple(found)

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from paperscope.errors import BadInput
 from paperscope.models import Paper
 
 TRENDING_DAYS = 7
@@ -35,7 +36,7 @@ _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-class BadPeriod(ValueError):
+class BadPeriod(BadInput):
     """A day, week or month that cannot be read; the message says why."""
 
 

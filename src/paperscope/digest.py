@@ -69,6 +69,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from paperscope.daily import Period, day_period, week_period
+from paperscope.errors import BadInput
 from paperscope.library import Library
 from paperscope.mail import Mailer, MailError
 from paperscope.models import Paper
@@ -86,7 +87,8 @@ from paperscope.store.digests import (
 from paperscope.web.present import authors_line, excerpt
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
-DEFAULT_BASE_URL = "http://localhost:8000"
+# Where links in a dry run point when no base URL is set: a preview, never sent.
+PREVIEW_BASE_URL = "http://localhost:8000"
 SECRET = "digests"  # the name of the instance secret that signs links and Message-IDs
 UNSUBSCRIBE = "digest-unsubscribe"  # what an unsubscribe signature is for
 TOP_PAPERS = 10  # papers of the feed section
@@ -107,7 +109,7 @@ Recommender = Callable[..., dict[int, list[Any]]]
 Progress = Callable[[int, int], None]
 
 
-class DigestError(ValueError):
+class DigestError(BadInput):
     """A subscription setting or a period that cannot be used; says why."""
 
 
@@ -131,6 +133,10 @@ class DigestPeriod:
         """The first instant after the period (UTC)."""
         return datetime.combine(self.period.last + timedelta(days=1), time(), UTC)
 
+    def ends_after(self, moment: datetime) -> bool:
+        """Whether the period is still running at ``moment``."""
+        return self.period.last >= moment.astimezone(UTC).date()
+
     @property
     def days(self) -> int:
         return (self.period.last - self.period.first).days + 1
@@ -148,9 +154,39 @@ def digest_period(kind: str, day: date | None = None, *, today: date) -> DigestP
     it; without ``day``, the day before ``today`` or the week before today's."""
     if kind not in PERIODS:
         raise DigestError(f"unknown period {kind!r}: choose daily or weekly")
-    if kind == "daily":
-        return DigestPeriod(kind, day_period(day or today - timedelta(days=1)))
-    return DigestPeriod(kind, week_period(day or today - timedelta(days=7)))
+    try:
+        if kind == "daily":
+            return DigestPeriod(kind, day_period(day or today - timedelta(days=1)))
+        return DigestPeriod(kind, week_period(day or today - timedelta(days=7)))
+    except OverflowError:  # a week that runs past the calendar's last day
+        raise DigestError(f"{day} is too near the end of the calendar for a digest") from None
+
+
+def period_to_send(
+    kind: str, day: str | None = None, *, now: datetime, dry_run: bool = False
+) -> DigestPeriod:
+    """The period a ``digest send`` run covers, from what the operator typed.
+
+    ``day`` is ``YYYY-MM-DD`` (default: yesterday, or last week). A digest is
+    sent once, so it must cover a finished period: one that has not ended by
+    ``now`` is refused, except for a dry run, which records nothing.
+    """
+    parsed = None
+    if day is not None:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day.strip(), re.ASCII):
+            raise DigestError(f"--date {day[:40]!r} is not a date like 2026-11-20", param="date")
+        try:
+            parsed = date.fromisoformat(day.strip())
+        except ValueError:
+            raise DigestError(f"--date {day!r} is not a real day", param="date") from None
+    covered = digest_period(kind, parsed, today=now.date())
+    if not dry_run and covered.ends_after(now):
+        raise DigestError(
+            f"{covered.key} is not over yet (until {covered.period.last:%Y-%m-%d} 24:00 UTC): "
+            "a digest is sent once, so it covers a finished period",
+            param="date",
+        )
+    return covered
 
 
 # -- saved searches ---------------------------------------------------------------------

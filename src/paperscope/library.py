@@ -27,7 +27,7 @@ from paperscope.search.hybrid import rrf
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
 from paperscope.search.lexical import LexicalIndex, author_key, date_number
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex
-from paperscope.search.query import SearchFilters, clean, parse_query
+from paperscope.search.query import MODES, SearchFilters, clean, parse_query
 from paperscope.search.results import Hit, SearchResults
 from paperscope.search.semantic import embed_pending, semantic_search, similar
 from paperscope.search.vectors import VectorIndex
@@ -44,7 +44,6 @@ BYTES_PER_PAPER_ESTIMATE = 1_000
 SYNC_BATCH = 10_000  # papers per index commit when catching up
 MARK_FILE = "synced.json"  # the last change sequence number the index applied
 MAX_PAGE = 200
-MODES = ("hybrid", "keyword", "semantic")
 FUSION_DEPTH = 100  # candidates each ranking brings to the fusion
 FILTER_OVERFETCH = 5  # semantic candidates fetched per wanted hit when filters apply
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
@@ -199,6 +198,20 @@ class Library:
 
     def close(self) -> None:
         self.store.close()
+
+    @property
+    def location(self) -> str:
+        """Where the library is, for messages (a file path, or a URL without its password)."""
+        return self.store.location
+
+    @property
+    def files_dir(self) -> Path:
+        """Where files that belong to the library go (the mail outbox, by default)."""
+        return self.store.files_dir
+
+    def count(self) -> int:
+        """How many papers the library holds."""
+        return self.store.count()
 
     def __enter__(self) -> Library:
         return self

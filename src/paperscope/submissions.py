@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from paperscope.errors import BadInput
 from paperscope.harvest import HarvestError
 from paperscope.library import Library
 from paperscope.models import Paper, parse_arxiv_id
@@ -32,7 +33,7 @@ class Rules:
     daily_cap: int = 5
 
 
-class SubmissionError(ValueError):
+class SubmissionError(BadInput):
     """Why a submission was refused, in words for the person who made it."""
 
 

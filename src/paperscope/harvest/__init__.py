@@ -1,7 +1,6 @@
 """Network sources: harvesters that fetch papers politely and resume where they stopped."""
 
 from paperscope.harvest.arxiv import (
-    DEFAULT_BASE_URL,
     HarvestError,
     HarvestReport,
     fetch_record,
@@ -11,7 +10,6 @@ from paperscope.harvest.arxiv import (
 )
 
 __all__ = [
-    "DEFAULT_BASE_URL",
     "HarvestError",
     "HarvestReport",
     "fetch_record",

@@ -37,12 +37,12 @@ from typing import Protocol
 import httpx
 
 from paperscope import __version__
+from paperscope.config import ARXIV_OAI_URL
 from paperscope.importers.base import FormatError
 from paperscope.importers.oai_pmh import NAME, OAIError, Page, parse_page
 from paperscope.models import Paper
 from paperscope.store.sqlite import BatchResult
 
-DEFAULT_BASE_URL = "https://oaipmh.arxiv.org/oai"
 METADATA_PREFIXES = ("arXivRaw", "arXiv")
 MAX_ERRORS_KEPT = 20
 
@@ -111,7 +111,7 @@ def user_agent(contact: str | None = None) -> str:
 def harvest_oai(
     store: HarvestStore,
     *,
-    base_url: str = DEFAULT_BASE_URL,
+    base_url: str = ARXIV_OAI_URL,
     set_spec: str | None = "cs",
     from_date: str | None = None,
     until_date: str | None = None,

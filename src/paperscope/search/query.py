@@ -33,10 +33,15 @@ Forgiving rules, chosen so a typo never empties the results:
 
 from __future__ import annotations
 
+import calendar
 import re
 import string
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+
+from paperscope.errors import BadInput
 
 MAX_QUERY_CHARS = 1_000
 MAX_CLAUSES = 64
@@ -98,6 +103,100 @@ class SearchFilters:
             or self.author
             or self.min_upvotes is not None
         )
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        categories: Iterable[str] = (),
+        author: str | None = None,
+        min_upvotes: str | int | None = None,
+    ) -> SearchFilters:
+        """The filters as people give them (CLI options, form fields), checked.
+
+        Empty values (an empty form field) mean no filter. Raises
+        :class:`~paperscope.errors.BadInput` naming the first bad one, the same
+        message for the CLI and the web.
+        """
+        spans = {}
+        for name, value in (("from", date_from), ("until", date_to)):
+            if value and (span := date_bounds(value)) is None:
+                raise BadInput(
+                    f"{name} {value[:40]!r} is not a date like 2026-11-01, 2026-11 or 2026",
+                    param=name,
+                )
+            if value:
+                spans[name] = span
+        if len(spans) == 2 and spans["from"][0] > spans["until"][1]:
+            raise BadInput(f"from {date_from!r} is after until {date_to!r}", param="from")
+        cats = [c for value in categories for c in re.split(r"[\s,]+", value or "") if c]
+        if len(cats) > MAX_CATEGORIES:
+            raise BadInput(f"at most {MAX_CATEGORIES} categories at once", param="cat")
+        if any(len(c) > MAX_FILTER_CHARS for c in cats):
+            raise BadInput(f"a category is at most {MAX_FILTER_CHARS} characters", param="cat")
+        name = " ".join((author or "").split())
+        if len(name) > MAX_AUTHOR_CHARS:
+            raise BadInput(f"an author name is at most {MAX_AUTHOR_CHARS} characters", param="author")
+        return cls(
+            date_from=date_from or None,
+            date_to=date_to or None,
+            categories=list(dict.fromkeys(cats)),
+            author=name or None,
+            min_upvotes=_votes(min_upvotes),
+        )
+
+
+MAX_CATEGORIES = 20
+MAX_FILTER_CHARS = 40
+MAX_AUTHOR_CHARS = 500
+MAX_UPVOTES = 1_000_000_000  # more than any paper has: a bigger number is a typo or an attack
+MODES = ("hybrid", "keyword", "semantic")
+
+
+def parse_mode(mode: str | None) -> str:
+    """A search mode, checked: ``hybrid`` (the default), ``keyword`` or ``semantic``."""
+    mode = (mode or "hybrid").strip().lower()
+    if mode not in MODES:
+        raise BadInput(f"mode {mode[:20]!r} is not one of {', '.join(MODES)}", param="mode")
+    return mode
+
+
+def date_bounds(text: str) -> tuple[date, date] | None:
+    """The first and last day ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` covers, or
+    None when ``text`` is not such a date (ASCII digits only: ``'²'.isdigit()``
+    is True in Python, and ``int`` reads Arabic-Indic digits)."""
+    m = _DATE_PREFIX.fullmatch(text.strip())
+    if m is None:
+        return None
+    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    try:
+        if day:
+            first = last = date(year, month, day)
+        elif month:
+            first = date(year, month, 1)
+            last = date(year, month, calendar.monthrange(year, month)[1])
+        else:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+    except ValueError:  # month 13, 30 February, year 0
+        return None
+    return first, last
+
+
+_DATE_PREFIX = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+
+
+def _votes(value: str | int | None) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,10}", text, re.ASCII) or int(text) > MAX_UPVOTES:
+        raise BadInput(
+            f"min_upvotes {text[:20]!r} is not a whole number of votes from 0 to {MAX_UPVOTES:,}",
+            param="min_upvotes",
+        )
+    return int(text)
 
 
 def clean(text: str) -> str:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
@@ -142,6 +143,16 @@ class Store:
         self._local = threading.local()
         self._open: list[tuple[threading.Thread, Connection]] = []
         self._open_lock = threading.Lock()
+
+    @property
+    def location(self) -> str:
+        """Where the library is, for messages (never with a password)."""
+        raise NotImplementedError
+
+    @property
+    def files_dir(self) -> Path:
+        """Where files that belong to the library are kept (the mail outbox)."""
+        raise NotImplementedError
 
     # -- connections: subclasses say how to open one -----------------------
 

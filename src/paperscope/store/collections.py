@@ -32,6 +32,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from paperscope.errors import BadInput
 from paperscope.models import Paper
 from paperscope.store.base import Connection, Store, utcnow
 
@@ -71,7 +72,7 @@ class Comment:
     created_at: str
 
 
-class InvalidInput(ValueError):
+class InvalidInput(BadInput):
     """A name or comment that cannot be stored; the message says why."""
 
 
