@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 
 from paperscope.cli import app
 from paperscope.library import Library
-from paperscope.migrate import PLAN, SKIPPED, VECTORS, VOTES, CopyError, copy_library
 from paperscope.models import new_paper
 from paperscope.search.vectors import MARK_FILE, VectorIndex
 from paperscope.store import open_store
 from paperscope.store.collections import CollectionStore
 from paperscope.store.community import CommunityStore
+from paperscope.store.copy import PLAN, SKIPPED, VECTORS, VOTES, CopyError, copy_library
 from paperscope.store.digests import DigestStore, SavedSearch
 from tests.conftest import ARXIV_SAMPLE, SEEDS
 

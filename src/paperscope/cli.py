@@ -653,7 +653,7 @@ def migrate(
     the copy may be left behind. Interrupted, the same command resumes after
     the last whole batch; run again after it finished, it only counts again.
     """
-    from paperscope.migrate import CopyError, copy_library
+    from paperscope.store.copy import CopyError, copy_library
     from paperscope.store import is_postgres
 
     progress = _progress(quiet)

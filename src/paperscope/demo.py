@@ -23,7 +23,7 @@ feed days they were first given.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from itertools import accumulate
 
@@ -108,7 +108,7 @@ def _feed_days(count: int, today: date, days: int, rng: random.Random) -> list[d
     return sorted(rng.choices(window, weights=weights, k=count))
 
 
-def _pick_index(cum: list[float], rng: random.Random) -> int:
+def _pick_index(cum: Sequence[float], rng: random.Random) -> int:
     """An index drawn with the weights whose running totals are ``cum``."""
     return rng.choices(range(len(cum)), cum_weights=cum)[0]
 

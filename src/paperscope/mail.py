@@ -113,12 +113,16 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
+        host = s.smtp_host
+        if not host:  # send() files messages instead when no server is set
+            raise MailError("no SMTP server is set (PAPERSCOPE_SMTP_HOST)")
+        server: smtplib.SMTP
         if s.smtp_security == "tls":
             server = smtplib.SMTP_SSL(
-                s.smtp_host, s.smtp_port, timeout=TIMEOUT, context=ssl.create_default_context()
+                host, s.smtp_port, timeout=TIMEOUT, context=ssl.create_default_context()
             )
         else:
-            server = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT)
+            server = smtplib.SMTP(host, s.smtp_port, timeout=TIMEOUT)
         try:
             if s.smtp_security == "starttls":
                 server.starttls(context=ssl.create_default_context())

@@ -29,10 +29,11 @@ import io
 import re
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -41,19 +42,29 @@ from paperscope.config import ARXIV_OAI_URL
 from paperscope.importers.base import FormatError
 from paperscope.importers.oai_pmh import NAME, OAIError, Page, parse_page
 from paperscope.models import Paper
-from paperscope.store.sqlite import BatchResult
+from paperscope.store.base import BatchResult
 
 METADATA_PREFIXES = ("arXivRaw", "arXiv")
 MAX_ERRORS_KEPT = 20
 
 
 class HarvestStore(Protocol):
-    """What the harvester needs from a store (SQLite today, PostgreSQL later)."""
+    """What the harvester needs from a store (either backend's)."""
 
-    def transaction(self): ...
-    def save_papers(self, papers: list) -> BatchResult: ...
+    def transaction(self) -> AbstractContextManager[Any]: ...
+    def save_papers(self, papers: list[Paper]) -> BatchResult: ...
     def harvest_state(self, name: str) -> dict | None: ...
-    def save_harvest_state(self, name: str, **values) -> None: ...
+    def save_harvest_state(
+        self,
+        name: str,
+        *,
+        params: dict,
+        resumption_token: str | None,
+        pages: int,
+        records: int,
+        last_datestamp: str | None,
+        complete: bool,
+    ) -> None: ...
     def start_import(self, source: str, format_name: str) -> int: ...
     def finish_import(
         self, import_id: int, status: str, result: BatchResult, failed: int

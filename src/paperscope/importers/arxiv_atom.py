@@ -86,6 +86,7 @@ class _Reader:
                 except InvalidPaper as exc:
                     yield Item(line, error=str(exc))
                 elem.clear()
+                assert root is not None, "the feed's start came first"
                 root.remove(elem)  # keep memory flat on huge feeds
             elif elem.tag.startswith(OPENSEARCH):
                 with contextlib.suppress(ValueError):  # a figure we cannot read is left out

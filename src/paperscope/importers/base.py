@@ -18,11 +18,14 @@ import gzip
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
 from paperscope.models import InvalidPaper, Paper
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 # One line (one JSON record, one line of page text) may be at most this long.
 # The longest real arXiv snapshot lines (papers with thousands of authors) are
@@ -107,7 +110,7 @@ def parse_json_lines(stream: BinaryIO, to_paper: Callable[[object], Paper]) -> I
     """The reading loop of every JSON-lines format: one object a line, blank lines
     skipped, each bad line reported with what was wrong and where."""
     for line in read_lines(stream):
-        if line.error is not None:
+        if line.text is None:  # not decoded, or too long: line.error says which
             yield Item(line.number, error=line.error)
             continue
         if not line.text.strip():
@@ -160,14 +163,14 @@ def _mostly_binary(head: bytes) -> bool:
 class CountingReader(io.RawIOBase):
     """Wrap a binary file and count bytes read, for progress bars."""
 
-    def __init__(self, raw: BinaryIO):
+    def __init__(self, raw: io.BufferedIOBase):
         self.raw = raw
         self.count = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         n = self.raw.readinto(buffer)
         self.count += n or 0
         return n
@@ -187,7 +190,8 @@ class _OwningGzip(gzip.GzipFile):
         try:
             super().close()
         finally:
-            if inner is not None:
+            # typeshed types fileobj as something to read, not close; it is a stream.
+            if isinstance(inner, io.IOBase):
                 inner.close()
 
 
@@ -200,9 +204,9 @@ def open_input(path: str) -> tuple[BinaryIO, CountingReader, int]:
     raw = open(path, "rb")  # noqa: SIM115 - the caller closes the returned stream
     size = _size(raw)
     counter = CountingReader(raw)
-    buffered: BinaryIO = io.BufferedReader(counter, buffer_size=1 << 20)
+    buffered: io.BufferedReader = io.BufferedReader(counter, buffer_size=1 << 20)
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        buffered = io.BufferedReader(_OwningGzip(fileobj=buffered), buffer_size=1 << 20)  # type: ignore[arg-type]
+        buffered = io.BufferedReader(_OwningGzip(fileobj=buffered), buffer_size=1 << 20)
     return buffered, counter, size
 
 

@@ -207,6 +207,7 @@ def parse(stream: BinaryIO) -> Iterator[Item]:
 def _parse_entry(text: str, macros: dict[str, str]) -> dict[str, str] | None:
     """Fields of one entry (names lower-cased, a repeated field keeps its first value)."""
     m = _HEAD.match(text)
+    assert m is not None, "_split starts every entry at its head"
     kind, pos, end = m[1].lower(), m.end(), len(text) - 1  # text[end] closes the entry
     if kind in ("comment", "preamble"):
         return None
@@ -214,13 +215,13 @@ def _parse_entry(text: str, macros: dict[str, str]) -> dict[str, str] | None:
     if kind != "string" and "=" not in text[pos : comma if comma >= 0 else end]:
         pos = end if comma < 0 else comma + 1  # skip the citation key
     fields: dict[str, str] = {}
-    while (pos := _SPACE.match(text, pos, end).end()) < end:
+    while (pos := _skip_space(text, pos, end)) < end:
         if text[pos] == ",":
             pos += 1
             continue
         if (name := _NAME.match(text, pos, end)) is None:
             raise _Syntax(f"expected a field name, found {text[pos : pos + 20]!r}", text, pos)
-        pos = _SPACE.match(text, name.end(), end).end()
+        pos = _skip_space(text, name.end(), end)
         if pos >= end or text[pos] != "=":
             raise _Syntax(f"expected '=' after {name[0]!r}", text, pos)
         value, pos = _value(text, pos + 1, end, macros)
@@ -231,11 +232,18 @@ def _parse_entry(text: str, macros: dict[str, str]) -> dict[str, str] | None:
     return fields
 
 
+def _skip_space(text: str, pos: int, end: int) -> int:
+    """Where the whitespace and comments from ``pos`` end (``pos`` itself if none)."""
+    m = _SPACE.match(text, pos, end)
+    assert m is not None, "_SPACE matches the empty string too"
+    return m.end()
+
+
 def _value(text: str, pos: int, end: int, macros: dict[str, str]) -> tuple[str, int]:
     """One value: ``{...}``, ``"..."``, a number or a macro, joined by ``#``."""
     out: list[str] = []
     while True:
-        pos = _SPACE.match(text, pos, end).end()
+        pos = _skip_space(text, pos, end)
         opener = text[pos] if pos < end else ""
         if opener in ("{", '"'):
             depth = 0
@@ -255,7 +263,7 @@ def _value(text: str, pos: int, end: int, macros: dict[str, str]) -> tuple[str, 
             pos = word.end()
         else:
             raise _Syntax(f"expected a value, found {text[pos : pos + 20]!r}", text, pos)
-        pos = _SPACE.match(text, pos, end).end()
+        pos = _skip_space(text, pos, end)
         if pos >= end or text[pos] != "#":
             return "".join(out), pos
         pos += 1
@@ -267,7 +275,9 @@ def plain(text: str) -> str:
     while i < len(text):
         c = text[i]
         if c == "\\":
-            j = _COMMAND.match(text, i).end()
+            command = _COMMAND.match(text, i)
+            assert command is not None, "a backslash, with or without what follows it"
+            j = command.end()
             if text[j : j + 1] == "{":  # the command's argument, kept with it
                 j = _group_end(text, j)
             out.append(text[i:j])

@@ -67,6 +67,7 @@ _END = re.compile(r"([.!?])[\"'”’)\]]*$")
 _SENTENCE = re.compile(r"[.!?][\"'”’)\]]*\s+[A-Z0-9(]")
 _BIBTEX = re.compile(rb"^\s*@\w+\s*[{(]", re.MULTILINE)
 _NOT_A_PAGE = "this is not the text of a Hugging Face papers page (titles, each with its abstract)"
+_Date = tuple[int | None, int, int]  # a meta line's date: (year if shown, month, day)
 LONE_TITLE = 1.5  # the price of a title with no abstract, in score units
 WINDOW = 32  # content lines held at most before the best split is committed
 MAX_HELD = 100  # lone short lines tolerated before the page shows any structure
@@ -209,7 +210,8 @@ def _meta(text: str) -> dict | None:
             fields["authors"] = int(m.group(1))
         elif m := _DATE.fullmatch(part):
             mon, day, year, up = m.groups()
-            fields["date"] = (year and int(year), _MONTHS[mon[:3]], int(day))
+            when: _Date = (int(year) if year else None, _MONTHS[mon[:3]], int(day))
+            fields["date"] = when
             if up:
                 fields["upvotes"] = int(up)
         elif m := _UPVOTES.fullmatch(part):
@@ -252,7 +254,8 @@ class _Page:
     """The state of one page being read: its date, the run of content, the open paper."""
 
     def __init__(self, today: date) -> None:
-        self.today, self.page_date = today, None
+        self.today = today
+        self.page_date: date | None = None  # the date in the page's header
         self.splitter = _Splitter()
         self.open: _Draft | None = None  # the last paper, still taking meta lines below it
         self.pending: dict = {}  # meta lines waiting for the paper below them
@@ -263,6 +266,7 @@ class _Page:
 
     def feed(self, number: int, text: str) -> Iterator[Item]:
         header = not self.count and self.open is None and not self.splitter.lines
+        fields: dict | None
         if self.want_submitter:  # "Submitted by" with the name on the next line
             self.want_submitter, fields = False, {"submitted": text}
         else:
@@ -297,7 +301,8 @@ class _Page:
         self.structured = True
         for kind, value in fields.items():
             if kind == "date" and header and not self.before and self.page_date is None:
-                self.page_date = _on_or_before(*value, self.today)
+                when: _Date = value
+                self.page_date = _on_or_before(*when, self.today)
             elif kind == "submitted" and not value:
                 self.want_submitter = True
             elif header or kind in self.before:
@@ -335,8 +340,8 @@ class _Page:
         for part, what in ((title, "title"), (abstract, "abstract")):
             if part is not None and part.text is None:
                 return Item(title.number, error=f"the {what} on line {part.number}: {part.error}")
-        when = meta.get("date")
-        published = when and _on_or_before(*when, self.page_date or self.today)
+        when: _Date | None = meta.get("date")
+        published = _on_or_before(*when, self.page_date or self.today) if when else None
         try:
             paper = new_paper(
                 title=title.text or "",

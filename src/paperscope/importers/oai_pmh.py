@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.parsers.expat import XMLParserType
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import XMLParser, iterparse
@@ -110,7 +111,7 @@ class _LineBuilder(TreeBuilder):
         super().__init__()
         self.tags = tags
         self.lines: deque[int] = deque()
-        self.expat = None
+        self.expat: XMLParserType | None = None  # set once the parser exists
 
     def start(self, tag, attrs):
         if tag in self.tags:
@@ -142,7 +143,7 @@ def iter_xml(stream: BinaryIO, tags: frozenset[str]) -> Iterator[tuple[str, Elem
             raise FormatError("the file is empty") from None
         raise FormatError(f"malformed XML at column {column + 1}: {reason}", line) from None
     except DefusedXmlException as exc:
-        line = builder.expat.CurrentLineNumber
+        line = parser.parser.CurrentLineNumber  # builder.expat
         raise FormatError(
             f"refused unsafe XML ({exc}); entity declarations are not accepted", line
         ) from None
@@ -286,7 +287,9 @@ def split_authors(text: str) -> list[str]:
     snapshot's ``authors_parsed`` does, so one person has one name across
     sources; a trailing "and others" / "et al." is not a name.
     """
-    names, depth, current = [], 0, []
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
     for token in re.split(r"(\(|\)|,|\s+and\s+)", " ".join(text.split())):
         if token == "(":
             depth += 1

@@ -371,7 +371,7 @@ class LexicalIndex:
         # Positions keep the gaps of removed stop words: "graph of networks"
         # matches "graph for networks" but not "graph networks".
         first = tokens[0].position
-        words = [(t.position - first, t.text) for t in tokens]
+        words: list[str | tuple[int, str]] = [(t.position - first, t.text) for t in tokens]
         return Query.phrase_query(self._schema, name, words)
 
 

@@ -68,7 +68,9 @@ def embed_pending(
     return embedded
 
 
-def _embed_chunk(papers: list[Paper], index: VectorIndex | PgVectorIndex, embedder: Embedder) -> int:
+def _embed_chunk(
+    papers: list[Paper], index: VectorIndex | PgVectorIndex, embedder: Embedder
+) -> int:
     ids, texts, hashes = [], [], []
     known = index.hashes([p.id for p in papers])
     for paper in papers:
@@ -93,7 +95,9 @@ def semantic_search(
     return index.search(embedder.encode_query(query), k)
 
 
-def similar(index: VectorIndex | PgVectorIndex, paper_id: str, k: int = 10) -> list[tuple[str, float]]:
+def similar(
+    index: VectorIndex | PgVectorIndex, paper_id: str, k: int = 10
+) -> list[tuple[str, float]]:
     """The ``k`` papers nearest to ``paper_id``'s own vector, itself excluded;
     [] when it has no vector yet."""
     vector = index.vector_of(paper_id)

@@ -37,12 +37,17 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
+from paperscope.search import MARK_FILE
 from paperscope.search.embed import normalize
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 # Below this many vectors exact search is used. At 20,000 x 384 a query reads
 # 15 MB of float16 and takes a few milliseconds on one core (bench/README), as
@@ -54,7 +59,6 @@ CHUNK = 32_768  # rows converted to float32 at a time: 48 MB at 384 dims
 HASH_BYTES = 16
 FORMAT = 1
 MANIFEST = "manifest.json"
-MARK_FILE = "synced.json"  # the embedding job's watermark (see read_mark)
 # Compact when dead rows are at least this share of all rows (and this many).
 COMPACT_SHARE = 0.5
 COMPACT_MIN = 1_000
@@ -72,9 +76,17 @@ _OWN_FILE = re.compile(
 )
 
 
-def _locked(method):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(
+    method: Callable[Concatenate[VectorIndex, _P], _R],
+) -> Callable[Concatenate[VectorIndex, _P], _R]:
+    """Run the method holding the index's lock, so threads take turns."""
+
     @functools.wraps(method)
-    def run(self, *args, **kwargs):
+    def run(self: VectorIndex, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         with self._lock:
             return method(self, *args, **kwargs)
 
@@ -88,6 +100,17 @@ class VectorIndexError(RuntimeError):
 class VectorIndex:
     """Unit vectors by paper id, each with the hash of the text it embeds."""
 
+    # The committed state, as _load reads it.
+    _manifest: dict[str, Any]
+    _manifest_key: tuple[int, int, int]
+    _rows: int  # rows in the files, dead ones included
+    _ids: list[str]  # by row
+    _hashes: np.ndarray  # by row, S16
+    _vectors: np.ndarray  # by row, float16 (a memory map while there are rows)
+    _dead: np.ndarray  # by row, bool
+    _row: dict[str, int]  # the live row of each id
+    _f32: np.ndarray | None  # see _dense
+
     def __init__(self, path: Path | str, dim: int = 384, *, exact_max: int = EXACT_MAX):
         self.path = Path(path)
         self.dim = dim
@@ -95,7 +118,7 @@ class VectorIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._fd: int | None = None  # the vector file, for _read_rows
-        self._ann = None
+        self._ann: Index | None = None
         self._ann_rows = 0  # rows [0, _ann_rows) have been offered to the graph
         self._ann_unsaved = 0
         if not (self.path / MANIFEST).exists():
@@ -426,7 +449,7 @@ class VectorIndex:
         if len(self._ids) != rows or len(self._hashes) != rows or len(self._dead) != rows:
             raise VectorIndexError(f"{self.path}: files shorter than {MANIFEST} records")
         self._row = {self._ids[r]: r for r in np.flatnonzero(~self._dead).tolist()}
-        self._f32: np.ndarray | None = None
+        self._f32 = None
         if self._ann is None:
             self._ann_rows = self._ann_unsaved = 0
         if tidy:
@@ -492,7 +515,7 @@ class VectorIndex:
                 entry.unlink()
 
     @contextlib.contextmanager
-    def _rollback_on_error(self):
+    def _rollback_on_error(self) -> Iterator[None]:
         try:
             yield
         except BaseException:
@@ -507,21 +530,27 @@ class VectorIndex:
 
     # -- the ANN graph ------------------------------------------------
 
-    def _ensure_ann(self, progress: Callable[[int, int], None] | None = None):
+    def _ensure_ann(self, progress: Callable[[int, int], None] | None = None) -> Index:
         """The HNSW graph over every live row, read from disk and caught up."""
         from usearch.index import Index
 
-        if self._ann is None:
+        ann = self._ann
+        if ann is None:
             found = self._saved_ann()
-            if found:
-                self._ann = Index.restore(str(found[1]))
-                self._ann.expansion_search = ANN_EXPANSION_SEARCH  # saved by an older build?
+            # restore() gives None for a file it cannot read: the graph is
+            # only a cache of the rows, so it is built afresh then.
+            saved = Index.restore(str(found[1])) if found else None
+            if found and saved is not None:
+                ann = self._ann = saved
+                # Saved by an older build? (usearch's setter is not next to its
+                # getter, which mypy takes for a read-only property; it is not.)
+                ann.expansion_search = ANN_EXPANSION_SEARCH  # type: ignore[misc]
                 self._ann_rows = found[0]
                 dead = np.flatnonzero(self._dead[: self._ann_rows])
                 if len(dead):
-                    self._ann.remove(dead.astype(np.uint64))
+                    ann.remove(dead.astype(np.uint64))
             else:
-                self._ann = Index(
+                ann = self._ann = Index(
                     ndim=self.dim, metric="cos", dtype="i8",
                     connectivity=ANN_CONNECTIVITY, expansion_add=ANN_EXPANSION_ADD,
                     expansion_search=ANN_EXPANSION_SEARCH,
@@ -534,7 +563,7 @@ class VectorIndex:
             for start in range(0, len(fresh), CHUNK):
                 rows = fresh[start : start + CHUNK]
                 vectors = np.asarray(self._vectors[rows], dtype=np.float32)
-                self._ann.add(rows.astype(np.uint64), vectors)
+                ann.add(rows.astype(np.uint64), vectors)
                 if progress:
                     progress(start + len(rows), len(fresh))
             self._ann_rows = self._rows
@@ -543,7 +572,7 @@ class VectorIndex:
                 self._remap()
             if self._ann_unsaved >= ANN_SAVE_EVERY:
                 self._save_ann()
-        return self._ann
+        return ann
 
     def _remap(self) -> None:
         """Map the vector file afresh. Building the graph reads every row through
@@ -573,6 +602,8 @@ class VectorIndex:
         return best
 
     def _save_ann(self) -> None:
+        if self._ann is None:
+            return  # no graph in memory: nothing to save
         name = f"ann-{self._manifest['base']}-{self._ann_rows}.usearch"
         tmp = self.path / (name + ".tmp")
         self._ann.save(str(tmp))
@@ -613,7 +644,7 @@ def _check_id(paper_id: str) -> None:
         raise ValueError(f"{paper_id!r} cannot be stored as a vector id")
 
 
-def _sync(f) -> None:
+def _sync(f: IO[Any]) -> None:
     f.flush()
     os.fsync(f.fileno())
 

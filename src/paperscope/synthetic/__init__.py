@@ -56,7 +56,7 @@ import tempfile
 import time
 import unicodedata
 from bisect import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -180,9 +180,10 @@ def _parse_topics(cats: dict[str, _Category]) -> list[_Topic]:
     return topics
 
 
-def _parse_sections(text: str) -> dict[tuple[str, str], list[str]]:
-    out: dict[tuple[str, str], list[str]] = {}
-    key = None
+def _parse_sections(text: str) -> dict[tuple[str, ...], list[str]]:
+    """The lines under each ``= word word`` heading, by the heading's words."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    key: tuple[str, ...] = ()  # a line before the first heading raises KeyError
     for line in text.strip().splitlines():
         if line.startswith("= "):
             key = tuple(line[2:].split())
@@ -504,6 +505,9 @@ class _Slots(dict):
     """
 
     __slots__ = ("pools", "rnd", "special")
+    pools: dict[str, list[str]]
+    rnd: Callable[[], float]
+    special: Callable[[_Slots, str], str]  # the value of a slot without a pool
 
     def __missing__(self, key: str) -> str:
         values = self.pools.get(key)
@@ -845,7 +849,7 @@ class _Builder:
         self.clock = _clock_table()
         self.end_year = end.year
 
-    def pick(self, seq: list):
+    def pick(self, seq: Sequence):
         return seq[int(self.rnd() * len(seq))]
 
     def weighted(self, items: list, cum: list[float]):
@@ -1344,7 +1348,7 @@ def write(
             # fork: workers start with the vocabulary already parsed, instead
             # of importing this package and parsing it again.
             pool = multiprocessing.get_context("fork").Pool(jobs)
-            results = pool.imap(_chunk_lines, tasks)
+            results: Iterator[tuple[int, bytes]] = pool.imap(_chunk_lines, tasks)
         else:
             results = map(_chunk_lines, tasks)
         with os.fdopen(fd, "wb") as out:

@@ -120,7 +120,8 @@ def parse_date(value: str | None) -> datetime | None:
     m = _DATE.fullmatch(value or "")
     if m is None:
         return None
-    year, month, day, hour, minute, second = (int(g) if g else None for g in m.groups())
+    year = int(m[1])  # the one part the pattern requires
+    month, day, hour, minute, second = (int(g) if g else None for g in m.groups()[1:])
     try:
         return datetime(year, month or 1, day or 1, hour or 0, minute or 0, second or 0, tzinfo=UTC)
     except ValueError:  # a month 13, a 31 February, a year 0

@@ -63,22 +63,22 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Callable, Generator, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import psycopg
 
+from paperscope.search import MARK_FILE
 from paperscope.search.vectors import MANIFEST, VectorIndex, VectorIndexError
-from paperscope.search.vectors import MARK_FILE as VECTOR_MARK
-from paperscope.store import Store, is_postgres, open_store
-from paperscope.store.base import redact, utcnow
+from paperscope.store import SQLiteStore, Store, is_postgres, open_store
+from paperscope.store.base import Connection, utcnow
+from paperscope.store.postgres import PGConnection, PostgresStore
 from paperscope.store.sqlite import sqlite_path
 
 BATCH = 5_000
-KEYWORD_MARK = "synced.json"  # the keyword index's watermark, beside a SQLite library
 VECTOR_STATE = "vectors"  # search_state's row of the embedding watermark (PostgreSQL)
 IDENTITY_TABLES = ("imports", "users", "collections", "comments")  # PostgreSQL identity ids
 
@@ -100,7 +100,7 @@ def _plan(*rows: tuple[str, str, str]) -> tuple[Table, ...]:
 PLAN = _plan(
     ("papers", "id",
      "id title abstract authors author_count published updated versions categories"
-     " primary_category doi journal_ref comments license submitter links sources upvotes"
+     " doi journal_ref comments license submitter links sources upvotes"
      " feed_date submitted_by created_at modified_at seq"),  # not votes: see above
     ("paper_keys", "key", "key paper_id"),
     ("paper_authors", "paper_id position", "paper_id position name"),
@@ -138,6 +138,8 @@ SKIPPED = (
 #: after each committed batch), "vectors", "vector graph", or "building indexes"
 #: (total None).
 Progress = Callable[[str, int, int | None], None]
+#: A batch writer: writes the rows, returns how many were new.
+Writer = Callable[[list[tuple]], int]
 
 
 class CopyError(Exception):
@@ -220,15 +222,15 @@ def copy_library(
 def display_name(store: Store) -> str:
     """How a library is named in messages and in ``library_copies``: a SQLite
     file's absolute path, a PostgreSQL URL without its password."""
-    if store.dialect == "sqlite":
+    if isinstance(store, SQLiteStore):
         return f"sqlite:///{Path(store.path).resolve()}"
-    return redact(store.url)
+    return store.location  # redacted
 
 
 def _same_database(a: Store, b: Store) -> bool:
     if a.dialect != b.dialect:
         return False
-    if a.dialect == "sqlite":
+    if isinstance(a, SQLiteStore) and isinstance(b, SQLiteStore):
         return os.path.samefile(a.path, b.path)
     # The server's start time tells two servers apart whatever their URLs say.
     sql = "SELECT current_database(), pg_postmaster_start_time(), inet_server_port()"
@@ -357,7 +359,7 @@ class _Copy:
         if (folder / "vectors" / MANIFEST).exists():
             with VectorIndex(folder / "vectors") as index:
                 vectors = index.count()
-        if vectors or _mark_seq(folder / KEYWORD_MARK):
+        if vectors or _mark_seq(folder / MARK_FILE):
             raise CopyError(
                 f"{folder} holds the search indexes of another library"
                 + (f" ({vectors:,} vectors)" if vectors else "")
@@ -366,10 +368,16 @@ class _Copy:
 
     @staticmethod
     def _search_folder(store: Store) -> Path | None:
-        return Path(str(store.path) + ".search") if store.dialect == "sqlite" else None
+        return Path(str(store.path) + ".search") if isinstance(store, SQLiteStore) else None
 
-    def _bulk_load(self):
-        if self.target.dialect == "postgresql":
+    def _target_vectors_dir(self) -> Path:
+        """Where a SQLite target keeps its vectors (a PostgreSQL one has none)."""
+        folder = self._search_folder(self.target)
+        assert folder is not None, "only a SQLite target keeps its vectors in files"
+        return folder / "vectors"
+
+    def _bulk_load(self) -> AbstractContextManager[None]:
+        if isinstance(self.target, PostgresStore):
             return self.target.bulk_load(vectors=True)
         return self.target.bulk_load()
 
@@ -400,7 +408,7 @@ class _Copy:
         folder = self._search_folder(self.target)
         if folder is not None:
             # Whatever the keyword index holds, it catches up from the start.
-            (folder / KEYWORD_MARK).unlink(missing_ok=True)
+            (folder / MARK_FILE).unlink(missing_ok=True)
         if self.target.dialect == "postgresql":
             self.target.conn.execute("ANALYZE")
 
@@ -458,7 +466,7 @@ class _Copy:
             f"SELECT {', '.join(table.key)} FROM {table.name} ORDER BY {order} LIMIT 1"
         ).fetchone()
 
-    def _read(self, table: Table, after: tuple | None) -> Iterator[list[tuple]]:
+    def _read(self, table: Table, after: tuple | None) -> Generator[list[tuple]]:
         """The source's rows after ``after``, in key order, ``batch`` at a time:
         one ordered query per table, streamed."""
         keys = self._key_exprs(self.source, table)
@@ -470,7 +478,7 @@ class _Copy:
         )
         yield from self._stream(sql, tuple(after or ()))
 
-    def _stream(self, sql: str, args: tuple, *, binary: bool = False) -> Iterator[list[tuple]]:
+    def _stream(self, sql: str, args: tuple, *, binary: bool = False) -> Generator[list[tuple]]:
         if self.source.dialect == "sqlite":
             cursor = self.source.conn.execute(sql, args)
             while rows := cursor.fetchmany(self.batch):
@@ -478,7 +486,8 @@ class _Copy:
             return
         # A server-side cursor inside the snapshot's transaction: the rows come
         # as they are read, in one scan of the table.
-        with self.source.conn.raw.cursor(name="paperscope_copy", binary=binary) as cursor:
+        raw = _psycopg(self.source.conn)
+        with raw.cursor(name="paperscope_copy", binary=binary) as cursor:
             cursor.itersize = self.batch
             cursor.execute(sql.replace("?", "%s"), args or None)
             while rows := cursor.fetchmany(self.batch):
@@ -492,7 +501,7 @@ class _Copy:
         with self.target.transaction() as conn:
             return conn.executemany(sql, rows).rowcount
 
-    def _pg_writer(self, table: Table, types: list[str] | None = None):
+    def _pg_writer(self, table: Table, types: list[str] | None = None) -> Writer:
         """A function writing a batch into PostgreSQL: COPY into a temporary
         table, then one INSERT ... ON CONFLICT DO NOTHING from it, in one
         transaction. ``types`` makes the COPY binary (for vectors)."""
@@ -507,7 +516,7 @@ class _Copy:
         fmt = " (FORMAT BINARY)" if types else ""
 
         def write(rows: list[tuple]) -> int:
-            with self.target.transaction(), conn.raw.cursor() as cursor:
+            with self.target.transaction(), _psycopg(conn).cursor() as cursor:
                 with cursor.copy(f"COPY {stage} ({cols}) FROM STDIN{fmt}") as copy:
                     if types:
                         copy.set_types(types)
@@ -544,7 +553,7 @@ class _Copy:
             return None
         return folder / "vectors"
 
-    def _read_vectors(self, after: str | None) -> Iterator[tuple[list[tuple], int]]:
+    def _read_vectors(self, after: str | None) -> Generator[tuple[list[tuple], int]]:
         """``([(paper_id, text_hash, float32 vector)], rows read)`` batches in
         id order after ``after``; vectors of papers the source no longer has
         (the embedding job removes them lazily) are left out."""
@@ -596,14 +605,14 @@ class _Copy:
     def _target_vector_count(self) -> int:
         if self.target.dialect == "postgresql":
             return _count(self.target, "paper_vectors")
-        folder = self._search_folder(self.target) / "vectors"
+        folder = self._target_vectors_dir()
         if not (folder / MANIFEST).exists():
             return 0
         with VectorIndex(folder) as index:
             return index.count()
 
     @contextmanager
-    def _target_vectors(self):
+    def _target_vectors(self) -> Iterator[tuple[str | None, int, Writer]]:
         """(the largest id already there, how many are there, a batch writer)."""
         if self.target.dialect == "postgresql":
             last = self._last_key(VECTOR_TABLE)
@@ -611,14 +620,14 @@ class _Copy:
             yield (last[0] if last else None), _count(self.target, VECTOR_TABLE.name), write
             self.target.conn.execute(f"DROP TABLE {_stage(VECTOR_TABLE.name)}")
             return
-        with VectorIndex(self._search_folder(self.target) / "vectors") as index:
+        with VectorIndex(self._target_vectors_dir()) as index:
 
-            def write(rows: list[tuple]) -> int:
+            def upsert(rows: list[tuple]) -> int:
                 ids, hashes, vectors = zip(*rows, strict=True)
                 index.upsert(list(ids), np.stack(vectors), list(hashes))
                 return len(rows)
 
-            yield max(index.ids(), default=None), index.count(), write
+            yield max(index.ids(), default=None), index.count(), upsert
             # The HNSW graph of a large index, built now rather than by the first search.
             index.prepare(lambda done, total: self.tick(VECTOR_GRAPH, done, total))
 
@@ -633,7 +642,7 @@ class _Copy:
         if folder is None:
             return None
         try:
-            return (folder / VECTOR_MARK).read_text()
+            return (folder / MARK_FILE).read_text()
         except FileNotFoundError:
             return None
 
@@ -646,7 +655,7 @@ class _Copy:
                     (VECTOR_STATE, mark),
                 )
             return
-        path = self._search_folder(self.target) / "vectors" / VECTOR_MARK
+        path = self._target_vectors_dir() / MARK_FILE
         tmp = path.with_suffix(".tmp")
         tmp.write_text(mark)
         os.replace(tmp, path)
@@ -677,11 +686,17 @@ def _stage(table: str) -> str:
     return f"paperscope_copy_{table}"
 
 
-def _array(value) -> np.ndarray:
+def _array(value: object) -> np.ndarray:
     """A pgvector value (a ``Vector``, or already an array) as float32."""
     if hasattr(value, "to_numpy"):
         value = value.to_numpy()
     return np.asarray(value, dtype=np.float32)
+
+
+def _psycopg(conn: Connection) -> psycopg.Connection:
+    """The psycopg connection under a PostgreSQL store's, for cursors and COPY."""
+    assert isinstance(conn, PGConnection), "a PostgreSQL store's connection"
+    return conn.raw
 
 
 def _mark_seq(path: Path) -> int:
