@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from paperscope.accounts import LIMITS, AccountError, Accounts, RateLimited, token_hash
+from paperscope.accounts import LOGIN_BACKOFF, AccountError, Accounts, RateLimited, token_hash
 from paperscope.models import new_paper
 from paperscope.store.community import CommunityStore
 
@@ -32,7 +32,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def accounts(store, clock) -> Accounts:
-    return Accounts(store, clock=clock, hasher=FAST)
+    return Accounts(CommunityStore(store), clock=clock, hasher=FAST)
 
 
 def test_the_first_account_is_an_admin_and_names_are_checked(accounts):
@@ -90,14 +90,14 @@ def test_sessions_expire(accounts, clock):
 def test_reset_tokens_work_once_expire_and_sign_out_everywhere(accounts, clock):
     accounts.sign_up("ada@example.org", "ada", PASSWORD)
     session = accounts.log_in("ada@example.org", PASSWORD)
-    assert accounts.request_reset("nobody@example.org") is None
-    user, token = accounts.request_reset("ada@example.org")
+    assert accounts.prepare_reset("nobody@example.org") is None
+    user, token = accounts.prepare_reset("ada@example.org")
     accounts.reset_password(token, "a brand new password")
     assert accounts.session(session.token) is None
     accounts.log_in("ada@example.org", "a brand new password")
     with pytest.raises(AccountError, match="invalid, used or expired"):
         accounts.reset_password(token, "yet another password")
-    _, late = accounts.request_reset("ada@example.org")
+    _, late = accounts.prepare_reset("ada@example.org")
     clock.now += timedelta(minutes=61)
     with pytest.raises(AccountError, match="invalid, used or expired"):
         accounts.reset_password(late, "yet another password")
@@ -105,7 +105,7 @@ def test_reset_tokens_work_once_expire_and_sign_out_everywhere(accounts, clock):
 
 def test_a_reset_token_spent_twice_at_once_succeeds_once(accounts):
     accounts.sign_up("ada@example.org", "ada", PASSWORD)
-    _, token = accounts.request_reset("ada@example.org")
+    _, token = accounts.prepare_reset("ada@example.org")
     results: list[str] = []
 
     def spend() -> None:
@@ -123,16 +123,80 @@ def test_a_reset_token_spent_twice_at_once_succeeds_once(accounts):
     assert sorted(results) == ["ok"] + ["refused"] * 7
 
 
-def test_log_in_attempts_are_limited_per_client_and_per_account(accounts, clock):
+def test_failed_log_ins_back_off_the_guesser_and_never_lock_the_owner_out(accounts, clock):
     accounts.sign_up("ada@example.org", "ada", PASSWORD)
-    attempts, window = LIMITS["login"]
-    for _ in range(attempts):
-        with pytest.raises(AccountError):
+    free, _ = LOGIN_BACKOFF["pair"]
+    for _ in range(free + 1):
+        with pytest.raises(AccountError, match="wrong email address or password"):
             accounts.log_in("ada@example.org", "wrong password!", client="10.0.0.1")
-    with pytest.raises(RateLimited, match="too many attempts"):
-        accounts.log_in("ada@example.org", PASSWORD, client="10.0.0.2")  # the account is limited
-    clock.now += timedelta(seconds=window + 1)
+    # The guesser now waits, twice as long after each further failure...
+    with pytest.raises(RateLimited, match="try again in 3 seconds") as limited:
+        accounts.log_in("ada@example.org", "wrong password!", client="10.0.0.1")
+    assert limited.value.retry_after == 3
+    clock.now += timedelta(seconds=3)
+    with pytest.raises(AccountError, match="wrong email address or password"):
+        accounts.log_in("ada@example.org", "wrong password!", client="10.0.0.1")
+    with pytest.raises(RateLimited, match="try again in 5 seconds"):
+        accounts.log_in("ada@example.org", PASSWORD, client="10.0.0.1")
+    # ... while the owner, elsewhere, logs in at once: no lock-out for a stranger to cause.
     assert accounts.log_in("ada@example.org", PASSWORD, client="10.0.0.2").user.name == "ada"
+
+
+def test_successful_log_ins_are_never_counted(accounts):
+    accounts.sign_up("ada@example.org", "ada", PASSWORD)
+    for _ in range(3 * LOGIN_BACKOFF["pair"][0]):
+        assert accounts.log_in("ada@example.org", PASSWORD, client="10.0.0.1")
+
+
+def test_a_success_clears_the_failures_of_that_address(accounts):
+    accounts.sign_up("ada@example.org", "ada", PASSWORD)
+    free, _ = LOGIN_BACKOFF["pair"]
+    for _round in range(3):
+        for _ in range(free):  # up to the free failures, then the right password
+            with pytest.raises(AccountError):
+                accounts.log_in("ada@example.org", "typo in it", client="10.0.0.1")
+        accounts.log_in("ada@example.org", PASSWORD, client="10.0.0.1")
+
+
+def test_many_addresses_on_one_account_are_slowed_for_a_minute_at_most(accounts, clock):
+    accounts.sign_up("ada@example.org", "ada", PASSWORD)
+    free, cap = LOGIN_BACKOFF["account"]
+    addresses = (f"10.1.{n // 250}.{n % 250}" for n in range(10_000))
+    for _ in range(free + 1):
+        with pytest.raises(AccountError, match="wrong email"):
+            accounts.log_in("ada@example.org", "wrong password!", client=next(addresses))
+        clock.now += timedelta(seconds=1)
+    # An attacker with many addresses fails again as soon as each wait is over:
+    # the owner's wait grows, but never past the cap.
+    waits = []
+    for _ in range(12):
+        with pytest.raises(RateLimited) as limited:
+            accounts.log_in("ada@example.org", PASSWORD, client="10.9.9.9")
+        waits.append(limited.value.retry_after)
+        clock.now += timedelta(seconds=limited.value.retry_after)
+        with pytest.raises(AccountError, match="wrong email"):
+            accounts.log_in("ada@example.org", "wrong password!", client=next(addresses))
+    assert waits == sorted(waits) and waits[-1] <= cap + 1 and waits[0] < waits[-1]
+    clock.now += timedelta(seconds=cap + 1)
+    assert accounts.log_in("ada@example.org", PASSWORD, client="10.9.9.9")
+
+
+def test_a_reset_or_a_password_change_spends_every_older_reset_token(accounts):
+    accounts.sign_up("ada@example.org", "ada", PASSWORD)
+    _, first = accounts.prepare_reset("ada@example.org")
+    _, second = accounts.prepare_reset("ada@example.org")
+    accounts.reset_password(second, "a brand new password")
+    assert not accounts.reset_is_usable(first)
+    with pytest.raises(AccountError, match="invalid, used or expired"):
+        accounts.reset_password(first, "an attacker's password")
+    user, third = accounts.prepare_reset("ada@example.org")
+    session = accounts.log_in("ada@example.org", "a brand new password")
+    with pytest.raises(AccountError, match="current password is wrong"):
+        accounts.change_password(user.id, "not it at all", "a third password!")
+    assert accounts.reset_is_usable(third)
+    accounts.change_password(user.id, "a brand new password", "a third password!")
+    assert not accounts.reset_is_usable(third) and accounts.session(session.token) is None
+    assert accounts.log_in("ada@example.org", "a third password!")
 
 
 def test_votes_toggle_and_count_exactly_under_concurrency(store, accounts):

@@ -46,7 +46,7 @@ class Corpus:
     users: dict[str, int] = field(default_factory=dict)  # name: id
 
     def user(self, name: str) -> int:
-        accounts = Accounts(self.lib.store, hasher=FAST)
+        accounts = Accounts(self.lib.people, hasher=FAST)
         self.users[name] = accounts.sign_up(f"{name}@example.org", name, PASSWORD).id
         return self.users[name]
 

@@ -8,12 +8,25 @@ The rules, in one place:
   is worth nothing: no session fixation) and log-out deletes it. Tokens are 32
   random bytes; the database keeps only their SHA-256. Each session has its
   own CSRF token, which every state-changing request must echo.
-- Reset tokens are single use and expire after an hour; using one signs the
-  user out everywhere. Asking for a reset never says whether an address has an
-  account.
-- Attempts are counted per address and per account in the database, so every
-  server process shares the limits: 10 log-ins per 15 minutes, 5 sign-ups an
-  hour, 3 reset emails an hour, 30 comments an hour.
+- Reset tokens are single use and expire after an hour. Setting a password
+  (by a reset, or a change) spends every other reset token of the account
+  and signs it out everywhere. Asking for a reset never says whether an
+  address has an account, and costs the same either way: the request only
+  counts the attempt; looking the account up, making the token and sending
+  the mail happen after the answer (:meth:`Accounts.prepare_reset`, run by
+  the web service's mail queue).
+- Failed log-ins slow the guesser down, not the account's owner. Only
+  failures count, each in three tallies: this address trying this account,
+  this address trying any account, and any address trying this account.
+  Past a tally's free failures, each further attempt must wait twice as
+  long as the one before (up to that tally's cap) after the last failure.
+  The owner, logging in from another address, is held back only by the
+  third tally, which allows many failures and waits at most a minute: a
+  stranger who knows an address can no longer lock its owner out. A
+  successful log-in clears the first tally.
+- Other limits count every attempt, per address or account, in the
+  database, so every server process shares them: 5 sign-ups an hour, 3 reset
+  emails an hour, 30 comments an hour.
 """
 
 from __future__ import annotations
@@ -29,22 +42,28 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from paperscope.errors import BadInput
-from paperscope.store.base import Store
 from paperscope.store.community import CommunityStore, Taken, User
 
 SESSION_DAYS = 30
 RESET_MINUTES = 60
 PASSWORD_MIN, PASSWORD_MAX = 10, 1_024
-# name: (attempts, seconds)
+# name: (attempts, seconds) for the limits that count every attempt.
 LIMITS = {
-    "login": (10, 15 * 60),
     "signup": (5, 3_600),
     "reset": (3, 3_600),
     "comment": (30, 3_600),  # per account: enough to talk, too few to flood
 }
+# Failed log-ins: tally -> (free failures, longest wait in seconds); see the module.
+LOGIN_WINDOW = 15 * 60  # failures older than this are forgotten
+LOGIN_BACKOFF = {
+    "pair": (5, LOGIN_WINDOW),  # one address guessing one account's password
+    "client": (30, LOGIN_WINDOW),  # one address trying many accounts
+    "account": (100, 60),  # many addresses trying one account: slowed, never locked
+}
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}")
+NAME_RULE = "2 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}", re.ASCII)
 # A hash to verify against when no account has the address, so that a wrong
 # address costs as much time as a wrong password.
 _DUMMY_PASSWORD = "not a password anybody has"
@@ -74,14 +93,16 @@ def token_hash(token: str) -> str:
 
 
 class Accounts:
+    """The account rules over the library's people store (``Library.people``)."""
+
     def __init__(
         self,
-        store: Store,
+        people: CommunityStore,
         *,
         clock: Callable[[], datetime] | None = None,
         hasher: PasswordHasher | None = None,
     ):
-        self.db = CommunityStore(store)
+        self.db = people
         self.clock = clock or (lambda: datetime.now(UTC))
         self.hasher = hasher or PasswordHasher()
         self._dummy_hash = self.hasher.hash(_DUMMY_PASSWORD)
@@ -94,11 +115,9 @@ class Accounts:
         """A new account. Raises AccountError naming the field that is wrong."""
         email, name = email.strip(), name.strip()
         if not _EMAIL.fullmatch(email) or len(email) > 254:
-            raise AccountError(f"{email[:80]!r} is not an email address")
+            raise AccountError(f"{email[:80]!r} is not an email address", param="email")
         if not _NAME.fullmatch(name):
-            raise AccountError(
-                "a name is 2 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit"
-            )
+            raise AccountError(f"a name is {NAME_RULE}", param="name")
         self._check_password(password)
         if client:
             self.limit("signup", f"signup-ip:{client}")
@@ -107,24 +126,48 @@ class Accounts:
         except Taken as exc:
             raise AccountError(str(exc)) from None
 
+    def user_by_email(self, email: str) -> User | None:
+        found = self.db.user_by_email(email.strip())
+        return found[0] if found else None
+
     def log_in(self, email: str, password: str, *, client: str = "") -> Session:
         """A new session for the right password; AccountError (the same for a
         wrong address and a wrong password) or RateLimited otherwise."""
         email = email.strip()
-        self.limit("login", f"login-ip:{client}")
-        self.limit("login", f"login-email:{email.lower()}")
+        tallies = _login_tallies(client, email.lower())
+        now = self.clock().timestamp()
+        self._wait_for_backoff(tallies, now)
         found = self.db.user_by_email(email)
         stored = found[1] if found else self._dummy_hash
         try:
             self.hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
+            for key in tallies.values():
+                self.db.hit(key, now, LOGIN_WINDOW)
             raise AccountError("wrong email address or password") from None
         if found is None:  # only reachable if someone's password is the dummy one
             raise AccountError("wrong email address or password")
         user = found[0]
+        self.db.forget_hits(tallies["pair"])
         if self.hasher.check_needs_rehash(stored):
             self.db.set_password_hash(user.id, self.hasher.hash(password))
         return self._new_session(user)
+
+    def _wait_for_backoff(self, tallies: dict[str, str], now: float) -> None:
+        """RateLimited if any tally's back-off has not run out yet."""
+        wait = 0.0
+        for tally, key in tallies.items():
+            free, cap = LOGIN_BACKOFF[tally]
+            failures, last = self.db.hits(key, now - LOGIN_WINDOW)
+            if failures > free and last is not None:
+                wait = max(wait, last + min(2.0 ** (failures - free), cap) - now)
+        if wait > 0:
+            seconds = int(wait) + 1
+            raise RateLimited(
+                f"too many attempts: too many wrong passwords, try again in {seconds:,} "
+                f"second{'s' if seconds != 1 else ''}",
+                retry_after=seconds,
+            )
 
     def session(self, token: str | None) -> tuple[User, str] | None:
         """The user and CSRF token behind a session cookie, if it is live."""
@@ -139,15 +182,30 @@ class Accounts:
     def make_admin(self, user_id: int, admin: bool = True) -> None:
         self.db.set_admin(user_id, admin)
 
+    def change_password(self, user_id: int, old: str, new: str) -> None:
+        """Set a new password, knowing the old one. Every session and every
+        unused reset token of the account ends with the old password."""
+        try:
+            self.hasher.verify(self.db.password_hash(user_id) or self._dummy_hash, old)
+        except (VerificationError, InvalidHashError):
+            raise AccountError("the current password is wrong", param="old") from None
+        self._check_password(new)
+        self.db.replace_password(user_id, self.hasher.hash(new), self._now())
+
     # -- password resets ------------------------------------------------------------
 
-    def request_reset(self, email: str, *, client: str = "") -> tuple[User, str] | None:
-        """A reset token for the account with this address (to be emailed), or
-        None when there is no such account. Rate limited either way."""
+    def request_reset(self, email: str, *, client: str = "") -> None:
+        """Count a reset request (RateLimited past the limits). The same work
+        whether or not an account has the address: nothing is looked up
+        here; :meth:`prepare_reset` does that after the answer is sent."""
         email = email.strip()
         self.limit("reset", f"reset-ip:{client}")
         self.limit("reset", f"reset-email:{email.lower()}")
-        found = self.db.user_by_email(email)
+
+    def prepare_reset(self, email: str) -> tuple[User, str] | None:
+        """A reset token for the account with this address (to be emailed), or
+        None when there is no such account."""
+        found = self.db.user_by_email(email.strip())
         if found is None:
             return None
         token = secrets.token_urlsafe(32)
@@ -155,15 +213,19 @@ class Accounts:
         self.db.add_reset(token_hash(token), found[0].id, _iso(expires))
         return found[0], token
 
+    def reset_is_usable(self, token: str) -> bool:
+        """Whether a reset link still works (unused, not expired), without spending it."""
+        return self.db.reset_user(token_hash(token), self._now()) is not None
+
     def reset_password(self, token: str, password: str) -> User:
-        """Set a new password with a reset token, which is then spent; every
-        session of the account ends."""
+        """Set a new password with a reset token, which is then spent, with
+        every other reset token of the account; every session ends."""
         self._check_password(password)
-        user_id = self.db.use_reset(token_hash(token), self._now())
+        now = self._now()
+        user_id = self.db.use_reset(token_hash(token), now)
         if user_id is None:
             raise AccountError("this reset link is invalid, used or expired: ask for a new one")
-        self.db.set_password_hash(user_id, self.hasher.hash(password))
-        self.db.drop_sessions_of(user_id)
+        self.db.replace_password(user_id, self.hasher.hash(password), now)
         user = self.db.user(user_id)
         assert user is not None
         return user
@@ -180,7 +242,8 @@ class Accounts:
         if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
             raise AccountError(
                 f"a password is {PASSWORD_MIN} to {PASSWORD_MAX:,} characters"
-                f" (this one has {len(password):,})"
+                f" (this one has {len(password):,})",
+                param="password",
             )
 
     def limit(self, kind: str, key: str) -> None:
@@ -197,6 +260,14 @@ class Accounts:
 
     def _now(self) -> str:
         return _iso(self.clock())
+
+
+def _login_tallies(client: str, email: str) -> dict[str, str]:
+    return {
+        "pair": f"login-pair:{client}:{email}",
+        "client": f"login-ip:{client}",
+        "account": f"login-email:{email}",
+    }
 
 
 def _iso(moment: datetime) -> str:

@@ -68,9 +68,7 @@ class Settings:
     # Addresses (IPs or networks, comma-separated) of the reverse proxies in
     # front of the service: only their X-Forwarded-For and X-Forwarded-Proto
     # headers are believed. Empty: none is, and the client is the peer.
-    trusted_proxies: tuple[str, ...] = _setting(
-        "PAPERSCOPE_TRUSTED_PROXIES", (), kind="networks"
-    )
+    trusted_proxies: tuple[str, ...] = _setting("PAPERSCOPE_TRUSTED_PROXIES", (), kind="networks")
     # Anonymous responses the web service keeps in memory (0 turns the cache off).
     page_cache: int = _setting("PAPERSCOPE_PAGE_CACHE", 2_000, kind="int")
     # Outgoing mail (password resets, digests). With no SMTP host, messages are
@@ -98,6 +96,11 @@ class Settings:
                 object.__setattr__(self, f.name, _parse(f.name, f.metadata, value))
         if self.base_url:
             object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        if not self.database.strip():
+            raise SettingsError(
+                "the database is blank: give a file path, sqlite:/// or postgresql:// URL"
+                " (--db or PAPERSCOPE_DB)"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

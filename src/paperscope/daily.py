@@ -76,18 +76,24 @@ class Period:
         month = self.first.year * 12 + self.first.month - 1 + steps
         return month_period(month // 12, month % 12 + 1)
 
-    def contains(self, day: date) -> bool:
-        return self.first <= day <= self.last
-
 
 def day_period(day: date) -> Period:
     return Period("day", day, day)
 
 
 def week_period(day: date) -> Period:
-    """The ISO week (Monday to Sunday) that holds ``day``."""
+    """The ISO week (Monday to Sunday) that holds ``day``; the calendar's last
+    week (9999-W52) ends on its last day, 9999-12-31."""
     monday = day - timedelta(days=day.weekday())
-    return Period("week", monday, monday + timedelta(days=6))
+    return Period("week", monday, _plus_days(monday, 6))
+
+
+def _plus_days(day: date, days: int) -> date:
+    """``day`` plus ``days``, stopping at the calendar's last day instead of failing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def month_period(year: int, month: int) -> Period:

@@ -63,11 +63,12 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from paperscope import urls
 from paperscope.daily import Period, day_period, week_period
 from paperscope.errors import BadInput
 from paperscope.library import Library
@@ -84,9 +85,9 @@ from paperscope.store.digests import (
     SavedSearch,
     Subscriber,
 )
-from paperscope.web.present import authors_line, excerpt
+from paperscope.text import authors_line, excerpt
 
-TEMPLATES = Path(__file__).parent / "web" / "templates"
+TEMPLATES = Path(__file__).parent / "mail_templates"
 # Where links in a dry run point when no base URL is set: a preview, never sent.
 PREVIEW_BASE_URL = "http://localhost:8000"
 SECRET = "digests"  # the name of the instance secret that signs links and Message-IDs
@@ -130,7 +131,10 @@ class DigestPeriod:
 
     @property
     def end(self) -> datetime:
-        """The first instant after the period (UTC)."""
+        """The first instant after the period (UTC); the calendar's last instant
+        for a period that ends on its last day."""
+        if self.period.last == date.max:
+            return datetime.max.replace(tzinfo=UTC)
         return datetime.combine(self.period.last + timedelta(days=1), time(), UTC)
 
     def ends_after(self, moment: datetime) -> bool:
@@ -162,6 +166,9 @@ def digest_period(kind: str, day: date | None = None, *, today: date) -> DigestP
         raise DigestError(f"{day} is too near the end of the calendar for a digest") from None
 
 
+FIRST_DAY, LAST_DAY = date(1, 1, 15), date(9999, 12, 15)
+
+
 def period_to_send(
     kind: str, day: str | None = None, *, now: datetime, dry_run: bool = False
 ) -> DigestPeriod:
@@ -179,6 +186,12 @@ def period_to_send(
             parsed = date.fromisoformat(day.strip())
         except ValueError:
             raise DigestError(f"--date {day!r} is not a real day", param="date") from None
+        if not FIRST_DAY <= parsed <= LAST_DAY:  # windows of days around it must exist
+            raise DigestError(
+                f"--date {day} is too near the end of the calendar: a digest covers a day "
+                f"from {FIRST_DAY} to {LAST_DAY}",
+                param="date",
+            )
     covered = digest_period(kind, parsed, today=now.date())
     if not dry_run and covered.ends_after(now):
         raise DigestError(
@@ -239,7 +252,8 @@ class Signer:
     def unsubscribe_user(self, token: str) -> int | None:
         """The user id a token was made for, or None if it is not one of ours."""
         user, _, _ = token.partition(".")
-        if not user.isdigit() or len(user) > 18:
+        # ASCII digits only: '²'.isdigit() is True, and int() refuses it.
+        if not re.fullmatch(r"[0-9]{1,18}", user, re.ASCII):
             return None
         expected = self.unsubscribe_token(int(user))
         return int(user) if hmac.compare_digest(token.encode(), expected.encode()) else None
@@ -251,7 +265,7 @@ class Signer:
 
 
 def signer_for(library: Library) -> Signer:
-    return Signer(DigestStore(library.store).secret(SECRET))
+    return Signer(library.subscriptions.secret(SECRET))
 
 
 # -- building ------------------------------------------------------------------------------
@@ -342,8 +356,8 @@ def default_recommender() -> Recommender:
 
 
 def paper_url(base_url: str, paper: Paper) -> str:
-    """A paper's page, as :func:`paperscope.web.app.paper_path` addresses it."""
-    return f"{base_url}/papers/{quote(paper.id, safe='/')}"
+    """A paper's page on the site."""
+    return base_url + urls.paper_url(paper)
 
 
 def paper_meta(paper: Paper) -> str:
@@ -387,8 +401,8 @@ class DigestBuilder:
         self.signer = signer
         self.recommender = recommender or default_recommender()
         env = templates or email_templates()
-        self._html = env.get_template("digest_email.html")
-        self._text = env.get_template("digest_email.txt")
+        self._html = env.get_template("digest.html")
+        self._text = env.get_template("digest.txt")
         self._top: Section | None = None
         self._top_made = False
         self._searches: OrderedDict[SavedSearch, Section | None] = OrderedDict()
@@ -424,12 +438,11 @@ class DigestBuilder:
         rows = [(p, paper_url(self.base_url, p), reason) for p, reason in items]
         more_url, more_label = more or ("", "")
         args = {"title": title, "items": rows, "more_url": more_url, "more_label": more_label}
-        return Section(
-            title,
-            self._html.module.section(**args),
-            str(self._text.module.section(**args)),
-            [p.id for p, _ in items],
-        )
+        # The templates' section macros (Jinja's modules are typed without them).
+        html_section: Any = getattr(self._html.module, "section")  # noqa: B009
+        text_section: Any = getattr(self._text.module, "section")  # noqa: B009
+        return Section(title, html_section(**args), str(text_section(**args)),
+                       [p.id for p, _ in items])  # fmt: skip
 
     def _top_section(self) -> Section | None:
         """The period's top papers of the feed: one query and one rendering per run."""
@@ -437,10 +450,9 @@ class DigestBuilder:
             self._top_made = True
             period = self.period.period
             listing = self.library.feed(period, limit=TOP_PAPERS)
-            kind = "date" if period.kind == "day" else period.kind
             span = "day" if period.kind == "day" else "week"
             more = (
-                f"{self.base_url}/papers/{kind}/{period.key}",
+                self.base_url + urls.period_url(period),
                 f"The {span}'s feed on the site ({listing.total:,} paper"
                 f"{'s' if listing.total != 1 else ''})",
             )
@@ -477,7 +489,7 @@ class DigestBuilder:
             params = {"q": search.q, "mode": "keyword", "from": filters.date_from,
                       "until": filters.date_to, "author": search.author, "cat": search.cat}  # fmt: skip
             more = (
-                f"{self.base_url}/search?{urlencode({k: v for k, v in params.items() if v})}",
+                self.base_url + urls.search_url(**params),
                 "More results on the site",
             )
             shown = [(p, "") for p in papers[:SEARCH_PAPERS]]
@@ -524,7 +536,7 @@ class DigestBuilder:
         if digest.empty:
             return digest
         token = self.signer.unsubscribe_token(user_id)
-        digest.unsubscribe_url = f"{self.base_url}/unsubscribe/{token}"
+        digest.unsubscribe_url = self.base_url + urls.unsubscribe_url(token)
         papers = len({pid for s in digest.sections for pid in s.paper_ids})
         digest.subject = f"paperscope {self.period.kind} digest: {self.period.label}"
         context = {
@@ -600,7 +612,7 @@ def send_digests(
     """Send (or with ``dry_run``, write as .eml files into that folder and
     record nothing) the ``period`` digest of every subscriber who has not had
     it yet. Safe to run again at any time: see the module docstring."""
-    db = DigestStore(library.store)
+    db = library.subscriptions
     builder = DigestBuilder(
         library, period, base_url=base_url, signer=signer_for(library), recommender=recommender
     )

@@ -1,12 +1,17 @@
-"""The core object: ``Library(url)`` imports, looks up, exports and counts papers.
+"""The core object: ``Library(url)`` imports, looks up, searches, ranks and
+exports papers, and is the one door to what people keep in it.
 
-The CLI, and later the web service and the digest job, are thin shells over
-this class; none of them reads files or writes SQL on its own.
+The CLI, the web service and the digest job are thin shells over this class;
+none of them reads files or writes SQL on its own. The people side (accounts,
+votes, collections, comments, subscriptions) is reached through the stores
+:attr:`Library.people`, :attr:`Library.collections` and
+:attr:`Library.subscriptions`, whose SQL lives in :mod:`paperscope.store`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -22,6 +27,7 @@ from paperscope.daily import TRENDING_DAYS, Period, Trend, trending_order
 from paperscope.daily import score as trend_score
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
+from paperscope.search import MARK_FILE
 from paperscope.search.embed import Embedder
 from paperscope.search.hybrid import rrf
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
@@ -31,7 +37,10 @@ from paperscope.search.query import MODES, SearchFilters, clean, parse_query
 from paperscope.search.results import Hit, SearchResults
 from paperscope.search.semantic import embed_pending, semantic_search, similar
 from paperscope.search.vectors import VectorIndex
-from paperscope.store import BatchResult, Store, open_store
+from paperscope.store import BatchResult, SQLiteStore, Store, open_store
+from paperscope.store.collections import CollectionStore
+from paperscope.store.community import CommunityStore
+from paperscope.store.digests import DigestStore
 
 if TYPE_CHECKING:
     from paperscope.harvest import HarvestReport
@@ -42,7 +51,6 @@ BULK_BATCH = 10_000  # fewer commits rewrite the same index pages less often
 BULK_MIN_PAPERS = 100_000
 BYTES_PER_PAPER_ESTIMATE = 1_000
 SYNC_BATCH = 10_000  # papers per index commit when catching up
-MARK_FILE = "synced.json"  # the last change sequence number the index applied
 MAX_PAGE = 200
 FUSION_DEPTH = 100  # candidates each ranking brings to the fusion
 FILTER_OVERFETCH = 5  # semantic candidates fetched per wanted hit when filters apply
@@ -87,12 +95,16 @@ class ImportReport:
 
 @dataclass
 class Listing:
-    """A page of papers from a list (a feed period, an author), with its size."""
+    """A page of papers from a list (a feed period, an author), with its size.
+
+    ``exact`` is False when ``total`` only says whether more follow (a search
+    looks one hit ahead rather than counting every match)."""
 
     papers: list[Paper]
     total: int
     offset: int
     limit: int
+    exact: bool = True
 
     @property
     def has_more(self) -> bool:
@@ -213,6 +225,31 @@ class Library:
         """How many papers the library holds."""
         return self.store.count()
 
+    def data_version(self) -> int:
+        """A number that moves with every change a page may show (see Store.data_version)."""
+        return self.store.data_version()
+
+    # -- what people keep: the stores of the people side ------------------
+
+    @functools.cached_property
+    def people(self) -> CommunityStore:
+        """Accounts, sessions, rate limits, votes and submissions."""
+        return CommunityStore(self.store)
+
+    @functools.cached_property
+    def collections(self) -> CollectionStore:
+        """Collections of papers and comments on papers."""
+        return CollectionStore(self.store)
+
+    @functools.cached_property
+    def subscriptions(self) -> DigestStore:
+        """Digest subscriptions, the record of digests sent, the instance's secrets."""
+        return DigestStore(self.store)
+
+    def recent_ids(self, first: date, last: date) -> set[str]:
+        """Papers that entered the feed, or were published, from ``first`` to ``last``."""
+        return self.store.recent_ids(first.isoformat(), last.isoformat())
+
     def __enter__(self) -> Library:
         return self
 
@@ -303,9 +340,9 @@ class Library:
         try:
             try:
                 for item in items:
-                    if item.error is not None:
+                    if item.paper is None:
                         report.failed += 1
-                        problem = Problem(item.line, item.error, item.unit)
+                        problem = Problem(item.line, item.error or "unreadable", item.unit)
                         if strict:
                             raise _StrictFailure(str(problem))
                         if len(report.problems) < MAX_PROBLEMS:
@@ -399,6 +436,10 @@ class Library:
         paper_id = self.resolve(ref)
         return self.store.get(paper_id) if paper_id else None
 
+    def get_many(self, ids: list[str]) -> list[Paper]:
+        """The papers with these ids (exactly these, not references), in that order."""
+        return self.store.get_many(ids)
+
     def papers(self) -> Iterator[Paper]:
         return self.store.iter_papers()
 
@@ -444,7 +485,7 @@ class Library:
     @property
     def index_path(self) -> Path:
         """On SQLite, search indexes live beside the database: ``library.db.search/``."""
-        if self.in_database:
+        if not isinstance(self.store, SQLiteStore):
             raise ValueError("a PostgreSQL library keeps its search indexes in the database")
         return Path(str(self.store.path) + ".search")
 
@@ -471,6 +512,7 @@ class Library:
             return 0
         with self._lock:
             index = self.lexical_index()
+            assert isinstance(index, LexicalIndex)  # SQLite's: the one kept beside the database
             since = self._load_mark()
             if since != self._reader_seq:  # e.g. an import in another process moved it on
                 index.refresh()
@@ -697,6 +739,15 @@ class Library:
             offset,
             limit,
         )
+
+    def author_spelling(self, name: str) -> str | None:
+        """``name`` as papers spell it: itself when a paper has it exactly, else
+        the most common spelling that differs only in case, else None."""
+        if not name or len(name) > 500:
+            return None
+        if self.store.author_count(name):
+            return name
+        return self.store.author_spelling(name)
 
     def stats(self, top: int = 15) -> Stats:
         return Stats(**self.store.stats(top))

@@ -1,7 +1,7 @@
 """The paper record, its identity rules and how two records of one paper merge.
 
 Plain data and pure functions only: no I/O happens here, so importers, the
-store and (later) the web layer can all share these rules.
+store and the web layer all share these rules.
 """
 
 from __future__ import annotations
@@ -47,6 +47,16 @@ def normalize_space(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.split())
+
+
+# arXiv's own name parser (authors_parsed, OAI forenames) splits hyphenated
+# initials: "C.-P. Yuan" arrives as "C. -P." + "Yuan".
+_SPLIT_INITIALS = re.compile(r"(?<=\.) +-(?=\w)")
+
+
+def tidy_name(name: str) -> str:
+    """A person's name with spacing collapsed and hyphenated initials whole."""
+    return _SPLIT_INITIALS.sub("-", normalize_space(name))
 
 
 def title_key(title: str) -> str:
@@ -192,7 +202,7 @@ def new_paper(
     values["doi"] = normalize_doi(values.get("doi"))
     for name in ("journal_ref", "comments", "license", "submitter", "submitted_by"):
         values[name] = normalize_space(values.get(name))
-    authors = [normalize_space(a) for a in values.get("authors") or []]
+    authors = [tidy_name(a) for a in values.get("authors") or []]
     values["authors"] = [a for a in authors if a]
     values["categories"] = _unique(c.strip() for c in values.get("categories") or [] if c.strip())
     paper = Paper(
@@ -210,8 +220,25 @@ def new_paper(
     return paper
 
 
+def is_valid_id(paper_id: str) -> bool:
+    """Whether ``paper_id`` is one paperscope makes: an arXiv id without its
+    version, or ``t-`` and 16 hex digits. Nothing else is stored, so no id can
+    carry ``/../`` or ``?`` into the site's addresses."""
+    if _HASH_ID.fullmatch(paper_id):
+        return True
+    parsed = parse_arxiv_id(paper_id)
+    return parsed is not None and parsed[0] == paper_id and parsed[1] is None
+
+
+_HASH_ID = re.compile(r"t-[0-9a-f]{16}", re.ASCII)
+
+
 def validate(paper: Paper) -> None:
     """Raise :class:`InvalidPaper` naming the first field that is out of bounds."""
+    if not is_valid_id(paper.id):
+        raise InvalidPaper(
+            f"id {paper.id[:60]!r} is neither an arXiv id (without version) nor t- and 16 hex digits"
+        )
     if not paper.title:
         raise InvalidPaper("the record has no title")
     _check_len("title", paper.title, MAX_TITLE)

@@ -64,8 +64,8 @@ import numpy as np
 
 from paperscope.library import Library
 from paperscope.models import Paper
+from paperscope.search.pg import PgVectorIndex
 from paperscope.search.vectors import VectorIndex
-from paperscope.store.base import Store
 
 DAYS = 7  # the recent window, as long as trending's (see window())
 K = 10
@@ -438,7 +438,7 @@ class Recommender:
         self.days = days
         self.index = library.vector_index()
         first, last = window(now, days)
-        recent = _recent_ids(library.store, first.isoformat(), last.isoformat())
+        recent = library.recent_ids(first, last)
         self.candidates = sorted(self.index.hashes(recent))  # the recent ones with vectors
         self.negatives = negative_sample(self.index.ids(), set(self.candidates))
         shared = list(dict.fromkeys([*self.negatives, *self.candidates]))
@@ -452,7 +452,7 @@ class Recommender:
         user_ids = list(dict.fromkeys(user_ids))
         if k <= 0:
             return {uid: [] for uid in user_ids}
-        interests = _interests(self.library.store, user_ids)
+        interests = self.library.people.interests(user_ids)
         embedded = self.index.hashes({pid for mine in interests.values() for pid in mine})
         trained: list[int] = []
         positives: list[list[str]] = []
@@ -474,7 +474,7 @@ class Recommender:
         flat = [pid for mine in positives for pid in mine]
         wanted = {self.candidates[c] for c in ranking.top.ravel().tolist() if c >= 0}
         wanted |= {flat[b] for b in ranking.because.ravel().tolist() if b >= 0}
-        papers = {p.id: p for p in self.library.store.get_many(sorted(wanted))}
+        papers = {p.id: p for p in self.library.get_many(sorted(wanted))}
         out: dict[int, list[Recommendation]] = {}
         for u, uid in enumerate(trained):
             recs = []
@@ -575,49 +575,10 @@ def negative_sample(ids: Sequence[str], recent: set[str], size: int = NEGATIVES)
     return sorted(near[:size])
 
 
-def _stack(index: VectorIndex, ids: list[str]) -> np.ndarray:
+def _stack(index: VectorIndex | PgVectorIndex, ids: list[str]) -> np.ndarray:
     """The stored vectors of ``ids`` as float16 rows (as the index keeps them)."""
     found = index.vectors(ids)
     out = np.empty((len(ids), index.dim), dtype=np.float16)
     for row, pid in enumerate(ids):
         out[row] = found[pid]
     return out
-
-
-# Two reads of the people tables; read-only, on the store's connection.
-
-
-def _interests(store: Store, user_ids: list[int]) -> dict[int, dict[str, str]]:
-    """``{user: {paper id: "saved" or "upvoted"}}``; a paper both saved and
-    upvoted counts as saved, the stronger sign."""
-    found: dict[int, dict[str, str]] = {}
-    if not user_ids:
-        return found
-    wanted = store.list_arg(user_ids)
-    rows = store.conn.execute(
-        "SELECT user_id, paper_id, 'upvoted' FROM votes"
-        f" WHERE {store.in_list('user_id')}"
-        " UNION ALL"
-        " SELECT c.user_id, p.paper_id, 'saved' FROM collections c"
-        " JOIN collection_papers p ON p.collection_id = c.id"
-        f" WHERE {store.in_list('c.user_id')}",
-        (wanted, wanted),
-    )
-    for uid, pid, action in rows:
-        mine = found.setdefault(uid, {})
-        if mine.get(pid) != "saved":
-            mine[pid] = action
-    return found
-
-
-def _recent_ids(store: Store, first: str, last: str) -> set[str]:
-    """Papers that entered the feed, or were published, from day ``first`` to
-    day ``last`` (inclusive). A publication date may carry a time, hence the
-    half-open range on it; one with only a year or a month is not recent."""
-    after = (datetime.fromisoformat(last) + timedelta(days=1)).date().isoformat()
-    rows = store.conn.execute(
-        "SELECT id FROM papers WHERE feed_date BETWEEN ? AND ?"
-        " UNION SELECT id FROM papers WHERE published >= ? AND published < ?",
-        (first, last, first, after),
-    )
-    return {r[0] for r in rows}

@@ -24,7 +24,7 @@ from paperscope.errors import BadInput
 from paperscope.harvest import HarvestError
 from paperscope.library import Library
 from paperscope.models import Paper, parse_arxiv_id
-from paperscope.store.community import CommunityStore, User
+from paperscope.store.community import User
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,6 @@ def paper_date(paper: Paper) -> date | None:
 
 def submit(
     library: Library,
-    db: CommunityStore,
     user: User,
     ref: str,
     today: date,
@@ -62,6 +61,7 @@ def submit(
     """Put the paper ``ref`` names into ``today``'s feed; SubmissionError if a
     rule says no. A paper the library lacks is fetched from arXiv with
     ``fetch(arxiv_id)`` (see Library.fetch_arxiv) when ``ref`` holds an arXiv id."""
+    db = library.people
     ref = ref.strip()
     if not ref:
         raise SubmissionError("give an arXiv id or URL")

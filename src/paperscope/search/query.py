@@ -120,15 +120,17 @@ class SearchFilters:
         :class:`~paperscope.errors.BadInput` naming the first bad one, the same
         message for the CLI and the web.
         """
-        spans = {}
+        spans: dict[str, tuple[date, date]] = {}
         for name, value in (("from", date_from), ("until", date_to)):
-            if value and (span := date_bounds(value)) is None:
+            if not value:
+                continue
+            span = date_bounds(value)
+            if span is None:
                 raise BadInput(
                     f"{name} {value[:40]!r} is not a date like 2026-11-01, 2026-11 or 2026",
                     param=name,
                 )
-            if value:
-                spans[name] = span
+            spans[name] = span
         if len(spans) == 2 and spans["from"][0] > spans["until"][1]:
             raise BadInput(f"from {date_from!r} is after until {date_to!r}", param="from")
         cats = [c for value in categories for c in re.split(r"[\s,]+", value or "") if c]
@@ -138,7 +140,9 @@ class SearchFilters:
             raise BadInput(f"a category is at most {MAX_FILTER_CHARS} characters", param="cat")
         name = " ".join((author or "").split())
         if len(name) > MAX_AUTHOR_CHARS:
-            raise BadInput(f"an author name is at most {MAX_AUTHOR_CHARS} characters", param="author")
+            raise BadInput(
+                f"an author name is at most {MAX_AUTHOR_CHARS} characters", param="author"
+            )
         return cls(
             date_from=date_from or None,
             date_to=date_to or None,

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,7 +28,7 @@ from paperscope.models import Paper, Version, canonical, is_hash_id, merge
 
 _COLUMNS = (
     "id", "title", "abstract", "authors", "author_count", "published", "updated",
-    "versions", "categories", "primary_category", "doi", "journal_ref", "comments",
+    "versions", "categories", "doi", "journal_ref", "comments",
     "license", "submitter", "links", "sources", "upvotes", "feed_date", "submitted_by",
 )  # fmt: skip
 # Read, never written by save_papers: votes are counted by triggers (0005).
@@ -339,7 +339,10 @@ class Store:
             conn.execute("DELETE FROM papers WHERE id = ?", (removed,))
             conn.execute(_SET_KEY, ("id:" + removed, kept))
             conn.execute(_SET_REMOVED, (removed, next_seq()))
-        new_rows, key_rows, author_rows, category_rows = [], [], [], []
+        new_rows: list[tuple] = []
+        key_rows: list[tuple[str, str]] = []
+        author_rows: list[tuple[str, int, str]] = []
+        category_rows: list[tuple[str, str]] = []
         for entry in entries.values():
             paper = entry.paper
             if entry.db_id is None:
@@ -355,13 +358,14 @@ class Store:
                 )
                 conn.execute(_SET_KEY, ("id:" + entry.db_id, paper.id))
                 conn.execute(_SET_REMOVED, (entry.db_id, seq))
-            if paper == entry.original:
+            original = entry.original
+            if original is None or paper == original:  # (only new entries have none)
                 continue
             conn.execute(_UPDATE, (*_row(paper)[1:], now, next_seq(), paper.id))
-            if paper.authors != entry.original.authors:
+            if paper.authors != original.authors:
                 conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper.id,))
                 author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
-            if paper.categories != entry.original.categories:
+            if paper.categories != original.categories:
                 conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper.id,))
                 category_rows.extend((paper.id, c) for c in paper.categories)
             key_rows.extend((k, paper.id) for k in paper.identity_keys())
@@ -517,6 +521,19 @@ class Store:
         found = {p.id: p for p in self._load(set(ids), self.reader)}
         return [found[i] for i in ids if i in found]
 
+    def recent_ids(self, first: str, last: str) -> set[str]:
+        """Papers that entered the feed, or were published, from day ``first`` to
+        day ``last`` (inclusive): what recommendations rank. A publication date
+        may carry a time, hence the half-open range on it; one with only a year
+        or a month is not recent."""
+        after = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+        rows = self.reader.execute(
+            "SELECT id FROM papers WHERE feed_date BETWEEN ? AND ?"
+            " UNION SELECT id FROM papers WHERE published >= ? AND published < ?",
+            (first, last, first, after),
+        )
+        return {r[0] for r in rows}
+
     def feed_count(self, first: str, last: str) -> int:
         return self.reader.execute(
             "SELECT count(*) FROM papers WHERE feed_date BETWEEN ? AND ?", (first, last)
@@ -526,12 +543,13 @@ class Store:
         """The nearest day with papers in the feed: the latest before
         ``before``, the earliest after ``after``, or with neither the latest
         of all; None when there is none."""
+        args: tuple[str, ...] = ()
         if after is not None:
             sql, args = "SELECT min(feed_date) FROM papers WHERE feed_date > ?", (after,)
         elif before is not None:
             sql, args = "SELECT max(feed_date) FROM papers WHERE feed_date < ?", (before,)
         else:
-            sql, args = "SELECT max(feed_date) FROM papers WHERE feed_date IS NOT NULL", ()
+            sql = "SELECT max(feed_date) FROM papers WHERE feed_date IS NOT NULL"
         return self.reader.execute(sql, args).fetchone()[0]
 
     def author_papers(self, name: str, limit: int, offset: int = 0) -> list[Paper]:
@@ -542,6 +560,20 @@ class Store:
             (name, limit, offset),
         )
         return [_paper(row) for row in rows]
+
+    #: How author_spelling compares names whatever their case (an indexed
+    #: expression): SQLite's NOCASE folds ASCII letters only; PostgreSQL's lower() all.
+    AUTHOR_NOCASE = "name = ? COLLATE NOCASE"
+
+    def author_spelling(self, name: str) -> str | None:
+        """The spelling papers give a name typed in another case ("Dohoon choi"
+        for "Dohoon Choi"): the most common one; None when no paper has it."""
+        row = self.reader.execute(
+            f"SELECT name FROM paper_authors WHERE {self.AUTHOR_NOCASE}"
+            " GROUP BY name ORDER BY count(*) DESC, name LIMIT 1",
+            (name,),
+        ).fetchone()
+        return None if row is None else row[0]
 
     def author_count(self, name: str) -> int:
         return self.reader.execute(
@@ -637,7 +669,7 @@ def _row(p: Paper) -> tuple:
     return (
         p.id, p.title, p.abstract, _dumps(p.authors), p.author_count, p.published,
         p.updated, _dumps([[v.version, v.created, v.size] for v in p.versions]),
-        _dumps(p.categories), p.primary_category, p.doi, p.journal_ref, p.comments,
+        _dumps(p.categories), p.doi, p.journal_ref, p.comments,
         p.license, p.submitter, _dumps(p.links), _dumps(p.sources), p.upvotes,
         p.feed_date, p.submitted_by,
     )  # fmt: skip
@@ -649,7 +681,7 @@ def _paper(row: tuple) -> Paper:
         id=row[0], title=row[1], abstract=row[2], authors=loads(row[3]),
         author_count=row[4], published=row[5], updated=row[6],
         versions=[Version(*v) for v in loads(row[7])], categories=loads(row[8]),
-        doi=row[10], journal_ref=row[11], comments=row[12], license=row[13],
-        submitter=row[14], links=loads(row[15]), sources=loads(row[16]),
-        upvotes=row[17], feed_date=row[18], submitted_by=row[19], votes=row[20],
+        doi=row[9], journal_ref=row[10], comments=row[11], license=row[12],
+        submitter=row[13], links=loads(row[14]), sources=loads(row[15]),
+        upvotes=row[16], feed_date=row[17], submitted_by=row[18], votes=row[19],
     )  # fmt: skip

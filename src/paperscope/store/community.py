@@ -50,11 +50,13 @@ class CommunityStore:
             except self.store.IntegrityError as exc:
                 what = "email address" if "email" in str(exc) else "name"
                 raise Taken(f"that {what} already has an account") from None
-            return self.user(user_id, conn)
+            made = self.user(user_id, conn)
+            assert made is not None  # just inserted, in this transaction
+            return made
 
     def user(self, user_id: int, conn: Connection | None = None) -> User | None:
         row = (conn or self.store.conn).execute(f"{_USER} WHERE id = ?", (user_id,)).fetchone()
-        return _user(row)
+        return None if row is None else _user(row)
 
     def user_by_email(self, email: str) -> tuple[User, str] | None:
         """The user with this email (any case) and their password hash."""
@@ -65,7 +67,14 @@ class CommunityStore:
         ).fetchone()
         return None if row is None else (_user(row[:5]), row[5])
 
+    def password_hash(self, user_id: int) -> str | None:
+        row = self.store.conn.execute(
+            "SELECT password_hash FROM users WHERE id = ?", (user_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """The same password hashed anew (argon2's costs changed); nothing else changes."""
         with self.store.transaction() as conn:
             conn.execute(
                 "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
@@ -98,10 +107,6 @@ class CommunityStore:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
-    def drop_sessions_of(self, user_id: int) -> None:
-        with self.store.transaction() as conn:
-            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-
     def add_reset(self, token_hash: str, user_id: int, expires_at: str) -> None:
         with self.store.transaction() as conn:
             conn.execute(
@@ -120,7 +125,41 @@ class CommunityStore:
             ).fetchone()
             return None if row is None else row[0]
 
+    def reset_user(self, token_hash: str, now: str) -> int | None:
+        """The user a reset token is for, if it is unused and unexpired (not spent)."""
+        row = self.store.conn.execute(
+            "SELECT user_id FROM password_resets"
+            " WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            (token_hash, now),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def replace_password(self, user_id: int, password_hash: str, now: str) -> None:
+        """A new password, in one transaction with its consequences: every
+        unused reset token of the account is spent and every session ends."""
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            )
+            conn.execute(
+                "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+                (now, user_id),
+            )
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
     # -- rate limits ----------------------------------------------------------------
+
+    def hits(self, key: str, since: float) -> tuple[int, float | None]:
+        """How many attempts ``key`` has after ``since``, and when the last was
+        (without recording one)."""
+        count, last = self.store.conn.execute(
+            "SELECT count(*), max(at) FROM rate_events WHERE key = ? AND at > ?", (key, since)
+        ).fetchone()
+        return count, last
+
+    def forget_hits(self, key: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM rate_events WHERE key = ?", (key,))
 
     def hit(self, key: str, at: float, window: float) -> int:
         """Record an attempt under ``key`` and return how many fell in the last
@@ -159,6 +198,29 @@ class CommunityStore:
             (user_id, self.store.list_arg(paper_ids)),
         )
         return {r[0] for r in rows}
+
+    def interests(self, user_ids: list[int]) -> dict[int, dict[str, str]]:
+        """``{user: {paper id: "saved" or "upvoted"}}``: what recommendations
+        learn from. A paper both saved and upvoted counts as saved, the
+        stronger sign."""
+        found: dict[int, dict[str, str]] = {}
+        if not user_ids:
+            return found
+        wanted = self.store.list_arg(user_ids)
+        rows = self.store.conn.execute(
+            "SELECT user_id, paper_id, 'upvoted' FROM votes"
+            f" WHERE {self.store.in_list('user_id')}"
+            " UNION ALL"
+            " SELECT c.user_id, p.paper_id, 'saved' FROM collections c"
+            " JOIN collection_papers p ON p.collection_id = c.id"
+            f" WHERE {self.store.in_list('c.user_id')}",
+            (wanted, wanted),
+        )
+        for uid, pid, action in rows:
+            mine = found.setdefault(uid, {})
+            if mine.get(pid) != "saved":
+                mine[pid] = action
+        return found
 
     # -- submissions ----------------------------------------------------------------------
 
@@ -214,7 +276,5 @@ class CommunityStore:
         )
 
 
-def _user(row: tuple | None) -> User | None:
-    if row is None:
-        return None
+def _user(row: tuple) -> User:
     return User(id=row[0], email=row[1], name=row[2], is_admin=bool(row[3]), created_at=row[4])

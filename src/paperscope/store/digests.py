@@ -160,14 +160,6 @@ class DigestStore:
                 (status, utcnow(), period_key, user_id, SENDING),
             )
 
-    def send_counts(self, period_key: str) -> dict[str, int]:
-        """How many rows of ``period_key`` have each status."""
-        rows = self.store.conn.execute(
-            "SELECT status, count(*) FROM digest_sends WHERE period_key = ? GROUP BY status",
-            (period_key,),
-        )
-        return dict(rows.fetchall())
-
     # -- the instance secret ------------------------------------------------------
 
     def secret(self, name: str) -> str:

@@ -19,12 +19,22 @@ import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
 from paperscope.config import data_home
-from paperscope.store.base import SCHEMA_MIGRATIONS, Store, StoreError, migrations, redact, utcnow
+from paperscope.store.base import (
+    SCHEMA_MIGRATIONS,
+    Connection,
+    Store,
+    StoreError,
+    migrations,
+    redact,
+    utcnow,
+)
+from paperscope.store.sqlite import check_version
 
 # pg_advisory_xact_lock(LOCK_SPACE, key): the first number keeps paperscope's
 # locks apart from any other application's on the same server.
@@ -34,6 +44,7 @@ LOCK_MIGRATE = 0
 DEFERRABLE_INDEXES = (
     "paper_authors_name",
     "paper_authors_key",
+    "paper_authors_lower",
     "paper_categories_category",
     "paper_keys_paper",
     "papers_published",
@@ -88,7 +99,8 @@ def connect(url: str, *, vectors: bool = True) -> PGConnection:
     try:
         raw = psycopg.connect(url, autocommit=True)
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
+        # The reason may quote the URL itself, password and all.
+        reason = redact(" ".join(str(exc).split()).replace(url, redact(url)))
         raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {reason}") from None
     conn = PGConnection(raw)
     if vectors:
@@ -104,16 +116,19 @@ def use_vectors(conn: PGConnection) -> None:
     register_vector(conn.raw)
 
 
-def migrate(conn: PGConnection) -> list[str]:
+def migrate(conn: PGConnection, *, location: str = "the database") -> list[str]:
     """Apply the PostgreSQL migrations not yet applied; returns their names.
-    An advisory lock makes servers that start together migrate one at a time."""
+    An advisory lock makes servers that start together migrate one at a time.
+    A database a newer paperscope migrated further is refused (StoreError)."""
     applied = []
+    shipped = migrations("postgresql")
     conn.execute("BEGIN")
     try:
         conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_SPACE, LOCK_MIGRATE))
         conn.execute(SCHEMA_MIGRATIONS)
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-        for number, name, sql in migrations("postgresql"):
+        check_version(location, done, shipped)
+        for number, name, sql in shipped:
             if number not in done:
                 conn.execute(sql)  # a whole file: several statements, no parameters
                 conn.execute(
@@ -122,7 +137,8 @@ def migrate(conn: PGConnection) -> list[str]:
                 applied.append(name)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if not conn.broken:  # a lost connection has nothing left to roll back
+            conn.execute("ROLLBACK")
         raise
     return applied
 
@@ -134,6 +150,7 @@ class PostgresStore(Store):
     IntegrityError = psycopg.IntegrityError
     BEGIN = "BEGIN"
     FOR_UPDATE = " FOR UPDATE"
+    AUTHOR_NOCASE = "lower(name) = lower(?)"  # index paper_authors_lower (0004)
 
     def __init__(self, url: str, *, replica_url: str | None = None):
         super().__init__()
@@ -142,19 +159,24 @@ class PostgresStore(Store):
         self.has_replica = self.replica_url is not None
         conn = connect(url, vectors=False)  # pgvector's type may not exist before migrating
         try:
-            migrate(conn)
+            migrate(conn, location=redact(url))
         except psycopg.Error as exc:
             conn.close()
             reason = " ".join(str(exc).split())
             raise StoreError(
                 f"{redact(url)}: cannot set up the paperscope schema ({reason})"
             ) from None
+        except BaseException:
+            conn.close()
+            raise
         use_vectors(conn)  # the migrated schema has the type now
-        self._adopt(conn)
+        # (cast: base.Connection declares in_transaction settable; here it is read-only)
+        self._adopt(cast(Connection, conn))
         self.rebuild_indexes()  # left dropped by a bulk load that was killed
 
-    def _connect(self, *, replica: bool = False) -> PGConnection:
-        return connect(self.replica_url if replica and self.replica_url else self.url)
+    def _connect(self, *, replica: bool = False) -> Connection:
+        url = self.replica_url if replica and self.replica_url else self.url
+        return cast(Connection, connect(url))
 
     @property
     def location(self) -> str:

@@ -12,19 +12,30 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import orjson
 
 from paperscope.store.base import (
     SCHEMA_MIGRATIONS,
     BatchResult,
+    Connection,
     Store,
     StoreError,
     migrations,
     utcnow,
 )
 
-__all__ = ["BatchResult", "SQLiteStore", "StoreError", "connect", "migrations", "utcnow"]
+__all__ = [
+    "BatchResult",
+    "SQLiteStore",
+    "StoreError",
+    "StoreFailure",
+    "connect",
+    "describe_error",
+    "migrations",
+    "utcnow",
+]
 
 BUSY_TIMEOUT_MS = 10_000
 PAGE_SIZE = 16_384
@@ -33,6 +44,7 @@ BULK_WAL_PAGES = 8_192  # 128 MiB of 16 KiB pages between checkpoints in bulk mo
 # safe to drop while a bulk import runs; see SQLiteStore.bulk_load.
 DEFERRABLE_INDEXES = (
     "paper_authors_name",
+    "paper_authors_nocase",
     "paper_categories_category",
     "paper_keys_paper",
     "papers_published",
@@ -50,11 +62,57 @@ def sqlite_path(url: str | Path) -> Path:
     return Path(text).expanduser()
 
 
+class StoreFailure(StoreError):
+    """The database is there but fails at its work: a damaged file, a full
+    disk. (A plain StoreError is one that cannot be used as given: not a
+    database, a directory, a folder that cannot be made, a newer schema.)"""
+
+
+def open_error(location: str, exc: sqlite3.Error) -> StoreError:
+    """The StoreError for a SQLite error met while opening the database."""
+    message = describe_error(location, exc)
+    damaged = "malformed" in str(exc) or "disk" in str(exc)
+    return StoreFailure(message) if damaged else StoreError(message)
+
+
+def describe_error(location: str, exc: sqlite3.Error) -> str:
+    """What a SQLite error means for the library at ``location``, in words."""
+    text = str(exc)
+    if "not a database" in text:
+        return f"{location}: not a SQLite database, or a damaged one ({text})"
+    if "malformed" in text:
+        return f"{location}: the database file is damaged ({text}): restore it from a backup"
+    if "disk is full" in text or "disk I/O error" in text:
+        return f"{location}: cannot write the database ({text}): is the disk full?"
+    if "readonly" in text or "unable to open" in text:
+        what = "write" if "readonly" in text else "open"
+        return (
+            f"{location}: cannot {what} the database ({text}): "
+            "check the permissions of the file and its folder"
+        )
+    if "locked" in text:
+        seconds = BUSY_TIMEOUT_MS // 1000
+        return f"{location}: {text} (another process kept it busy for over {seconds} s)"
+    return f"{location}: {text}"
+
+
 def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
     """Open (creating if needed) a SQLite database with paperscope's pragmas."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        where = exc.filename or path.parent
+        reason = (
+            "it is a file, not a folder"
+            if isinstance(exc, FileExistsError | NotADirectoryError)
+            else exc.strerror
+        )
+        raise StoreError(f"{path}: cannot make the folder {where}: {reason}") from None
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.DatabaseError as exc:
+        raise open_error(str(path), exc) from None
+    try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Only takes effect on a new, empty file. 16 KiB pages hold a whole
         # paper row and imported 7% faster than 4 KiB (bench/README.md).
@@ -69,15 +127,22 @@ def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
         # a third faster on two cores.
         conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: cannot open as a SQLite database ({exc})") from None
+        conn.close()
+        raise open_error(str(path), exc) from None
     return conn
 
 
-def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply migrations not yet applied; returns the names applied now."""
+def migrate(conn: sqlite3.Connection, *, location: str = "the database") -> list[str]:
+    """Apply migrations not yet applied; returns the names applied now.
+
+    Raises :class:`StoreError` for a database that a newer paperscope has
+    migrated further than this one knows (see :func:`check_version`)."""
     conn.execute(SCHEMA_MIGRATIONS)
+    shipped = migrations("sqlite")
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    check_version(location, done, shipped)
     applied = []
-    for number, name, sql in migrations("sqlite"):
+    for number, name, sql in shipped:
         conn.execute("BEGIN IMMEDIATE")
         try:
             done = conn.execute(
@@ -92,9 +157,22 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
                 applied.append(name)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a full disk has SQLite roll back by itself
+                conn.execute("ROLLBACK")
             raise
     return applied
+
+
+def check_version(location: str, done: set[int], shipped: list[tuple[int, str, str]]) -> None:
+    """Refuse a schema with migrations this code does not ship: a newer
+    paperscope made it, and this one would misread it (``no such column``)."""
+    unknown = done - {number for number, _, _ in shipped}
+    if unknown:
+        known = max((number for number, _, _ in shipped), default=0)
+        raise StoreError(
+            f"{location} was made by a newer paperscope (schema version {max(unknown)}; "
+            f"this one knows up to {known}): upgrade paperscope to use it"
+        )
 
 
 def _statements(sql: str) -> Iterator[str]:
@@ -126,11 +204,18 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path} is a directory, not a database file")
         conn = connect(self.path)
         try:
-            migrate(conn)
+            migrate(conn, location=str(self.path))
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{self.path}: not a paperscope database ({exc})") from None
-        self._adopt(conn)
+            if isinstance(exc, sqlite3.OperationalError) and "already exists" in str(exc):
+                # Another program's tables where paperscope's would go.
+                raise StoreError(f"{self.path}: not a paperscope database ({exc})") from None
+            raise open_error(str(self.path), exc) from None
+        except BaseException:
+            conn.close()
+            raise
+        # (cast: base.Connection declares in_transaction settable; sqlite3's is read-only)
+        self._adopt(cast(Connection, conn))
         self.rebuild_indexes()  # left dropped by a bulk import that was killed
 
     @property
@@ -143,11 +228,11 @@ class SQLiteStore(Store):
         """Where files that go with the library are kept (the mail outbox): beside it."""
         return self.path.parent
 
-    def _connect(self, *, replica: bool = False) -> sqlite3.Connection:
+    def _connect(self, *, replica: bool = False) -> Connection:
         # Threads other than the first get a smaller page cache: they are the
         # web service's readers, which touch a few pages a request, and there
         # may be dozens of them.
-        return connect(self.path, cache_mib=16)
+        return cast(Connection, connect(self.path, cache_mib=16))
 
     def in_list(self, column: str) -> str:
         return f"{column} IN (SELECT value FROM json_each(?))"
