@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paperscope.cli import app
-from tests.conftest import ARXIV_SAMPLE, REPO
+from tests.conftest import ARXIV_SAMPLE
 
 
 @pytest.fixture
@@ -91,16 +91,6 @@ def test_a_database_path_that_is_a_directory_is_refused(run, tmp_path):
     assert "is a directory" in result.output
 
 
-def test_every_command_and_option_is_documented_in_the_readme():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for name, command in _commands(app):
-        assert f"paperscope {name}" in readme, f"README does not mention `paperscope {name}`"
-        for param in command.params:
-            for opt in param.opts:
-                if opt.startswith("--") and opt != "--help":
-                    assert opt in readme, f"README does not mention {opt} of `paperscope {name}`"
-
-
 def test_every_command_has_help(run):
     for name, _ in _commands(app):
         result = run(*name.split(), "--help")
@@ -172,6 +162,7 @@ def test_serve_refuses_a_database_it_cannot_open_before_starting(run, tmp_path):
 def test_user_add_creates_accounts_and_promotes_admins(db_path, monkeypatch):
     from paperscope.accounts import Accounts
     from paperscope.store import SQLiteStore
+    from paperscope.store.community import CommunityStore
 
     monkeypatch.setenv("PAPERSCOPE_DB", str(db_path))
     runner = CliRunner()
@@ -188,7 +179,8 @@ def test_user_add_creates_accounts_and_promotes_admins(db_path, monkeypatch):
     r = runner.invoke(app, ["user", "add", "c@example.org", "--name", "c!"], input=twice)
     assert r.exit_code == 1 and "a name is 2 to 40" in r.output
     store = SQLiteStore(db_path)
-    assert Accounts(store).log_in("bob@example.org", "correct horse battery").user.is_admin
+    accounts = Accounts(CommunityStore(store))
+    assert accounts.log_in("bob@example.org", "correct horse battery").user.is_admin
     store.close()
 
 
@@ -201,9 +193,94 @@ def test_init_on_postgresql_names_the_database_without_its_password(run, pg_url)
 
 def test_schedule_for_postgresql_keeps_the_password_out_of_the_crontab(run, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    result = run("schedule", "--db", "postgresql://paperscope:hunter2@db.example/papers")
+    result = run("schedule", "--db", "postgresql://paperscope:hunter2@db.example/papers",
+                 "--base-url", "https://papers.example.org")  # fmt: skip
     assert "hunter2" not in result.output
     assert "PAPERSCOPE_DB=postgresql://paperscope@db.example/papers" in result.output
     assert "~/.pgpass" in result.output
     lock = tmp_path / "data" / "paperscope" / "schedule.lock"
     assert f"flock {lock} " in result.output and lock.parent.is_dir()
+
+
+# -- the CLI only parses options: the checks are the core's, with its messages ------
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("--from", "2026-13"), {"date_from": "2026-13"}),
+        (("--until", "2026-02-30"), {"date_to": "2026-02-30"}),
+        (("--from", "2027", "--until", "2026"), {"date_from": "2027", "date_to": "2026"}),
+        (("--min-upvotes", "99999999999999999999"), {"min_upvotes": "99999999999999999999"}),
+        (("--min-upvotes", "²"), {"min_upvotes": "²"}),
+        (("--min-upvotes", "-1"), {"min_upvotes": "-1"}),
+        (("--author", "x" * 600), {"author": "x" * 600}),
+    ],
+)
+def test_search_filters_are_checked_by_the_core_with_the_webs_message(run, args, problem):
+    from paperscope.errors import BadInput
+    from paperscope.search.query import SearchFilters
+
+    with pytest.raises(BadInput) as expected:
+        SearchFilters.parse(**problem)
+    result = run("search", "graph", *args, code=2)
+    assert f"error: {expected.value}" in result.output
+
+
+def test_search_mode_is_checked_by_the_core(run):
+    result = run("search", "graph", "--mode", "fuzzy", code=2)
+    assert "error: mode 'fuzzy' is not one of hybrid, keyword, semantic" in result.output
+    run("search", "graph", "--mode", "KEYWORD", code=1)  # any case; nothing matched
+
+
+def test_digest_send_needs_the_sites_address_except_for_a_dry_run(run, tmp_path, monkeypatch):
+    monkeypatch.delenv("PAPERSCOPE_BASE_URL", raising=False)
+    refused = run("digest", "send", "--period", "daily", code=2)
+    assert "links in the emails need the site's public address" in refused.output
+    assert "PAPERSCOPE_BASE_URL" in refused.output and "--base-url" in refused.output
+    preview = run("digest", "send", "--period", "daily", "--dry-run", str(tmp_path / "p"))
+    assert "http://localhost:8000" in preview.output and "preview" in preview.output
+    sent = run("digest", "send", "--period", "daily", "--base-url", "https://papers.example.org")
+    assert "digest daily:" in sent.output
+
+
+def test_digest_send_checks_its_options_in_the_core(run):
+    bad_url = run("digest", "send", "--period", "daily", "--base-url", "papers.example.org", code=2)
+    assert "error: --base-url 'papers.example.org' is not an http:// or https:// address" in (
+        bad_url.output
+    )
+    future = run("digest", "send", "--period", "daily", "--date", "2999-01-01",
+                 "--base-url", "https://papers.example.org", code=2)  # fmt: skip
+    assert "is not over yet" in future.output
+    assert "not a real day" in run("digest", "send", "--period", "daily", "--date", "2026-02-30",
+                                   code=2).output  # fmt: skip
+    assert "unknown period 'hourly'" in run("digest", "send", "--period", "hourly", code=2).output
+
+
+def test_schedule_prints_the_core_crontab_and_makes_its_folder(run, tmp_path):
+    db = tmp_path / "deep" / "lib.db"
+    result = run("schedule", "--db", str(db), "--at", "5:30", "--base-url", "https://p.example")
+    assert db.parent.is_dir()  # flock needs the folder of its lock file
+    assert f"30 5 * * 0,2,3,4,5,6 flock {db}.schedule.lock " in result.output
+    assert "PAPERSCOPE_BASE_URL=https://p.example" in result.output
+    bad = run("schedule", "--weekly-on", "caturday", "--base-url", "https://p.example", code=2)
+    assert "error: --weekly-on 'caturday' is not a day" in bad.output
+    assert "public address" in run("schedule", code=2).output
+
+
+def test_text_is_printed_as_it_is_never_as_markup(run, tmp_path):
+    """Rich markup in a title, a query or a file name is text, and never an error."""
+    from paperscope.library import Library
+    from paperscope.models import new_paper
+
+    with Library(os.environ["PAPERSCOPE_DB"]) as lib:
+        lib.store.save_papers([new_paper(title="[bold]Not bold[/bold] and [/x] too",
+                                         source="hf-page", abstract="[red]plain[/red]")])  # fmt: skip
+    shown = run("show", "[bold]Not bold[/bold] and [/x] too")
+    assert "[bold]Not bold[/bold] and [/x] too" in shown.output
+    assert "[red]plain[/red]" in shown.output
+    assert "no paper matches '[/x]'" in run("show", "[/x]", code=1).output
+    named = tmp_path / "[" / "x].txt"  # the path holds "[/x]", a closing tag to Rich
+    named.parent.mkdir()
+    named.write_text("")
+    assert f"{named}: error: the file is empty" in run("import", str(named), code=1).output

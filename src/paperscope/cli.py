@@ -2,17 +2,25 @@
 
 Every command takes ``--db`` (or ``$PAPERSCOPE_DB``); without either the
 library lives in ``~/.local/share/paperscope/paperscope.db``.
+
+Errors are answered in one place, :class:`Commands`: input a person can fix
+(:class:`~paperscope.errors.BadInput`, a bad setting, a database that cannot
+be opened) is ``error: ...`` and exit status 2; a failure of the work (a
+damaged database, a full disk, a lost connection) is ``error: ...`` naming the
+database or file and exit status 1. Never a traceback for those.
 """
 
 from __future__ import annotations
 
 import os
-import re
+import sqlite3
 import sys
 import tempfile
+import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import orjson
 import typer
@@ -22,20 +30,92 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
 from paperscope import __version__
 from paperscope.config import Settings, SettingsError, data_home
+from paperscope.errors import BadInput
 from paperscope.importers import FORMATS
-from paperscope.library import ImportReport, Library
-from paperscope.store import StoreError, is_postgres
+from paperscope.store import StoreError
 from paperscope.store.base import redact
+from paperscope.store.sqlite import StoreFailure, describe_error
+
+if TYPE_CHECKING:  # imported when a command needs them: --help and bad input stay quick
+    from paperscope.library import ImportReport, Library
+
+STDOUT = "standard output"
+# The library the command at hand opened, for the messages of errors that name it.
+_opened: dict[str, str] = {}
+
+
+class Failed(Exception):
+    """A failure the command has put in words: ``error: MESSAGE``, exit ``code``."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+class Commands(TyperGroup):
+    """The ``paperscope`` command group: every error a person can act on
+    becomes ``error: ...`` on standard error and an exit status, never a
+    traceback (see :func:`problem`)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        _opened.clear()
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            found = problem(exc, _opened.get("location"))
+            if found is None:
+                raise  # a bug: its traceback is what to report
+            code, message = found
+            err.print(f"error: {message}", markup=False)
+            raise typer.Exit(code) from None
+
+
+def problem(exc: BaseException, location: str | None = None) -> tuple[int, str] | None:
+    """``(exit status, message)`` for an error people can act on, else None.
+
+    ``location`` is the library in use (a path, or a URL without password).
+    """
+    where = location or "the database"
+    if isinstance(exc, Failed):
+        return exc.code, str(exc)
+    if isinstance(exc, StoreFailure):  # a damaged database, a full disk
+        return 1, str(exc)
+    if isinstance(exc, BadInput | SettingsError | StoreError):
+        return 2, str(exc)
+    if isinstance(exc, UnicodeEncodeError) and "surrogates" in exc.reason:
+        text = exc.object[max(0, exc.start - 20) : exc.end + 20]
+        return 2, f"{text!r} holds bytes that are not UTF-8 text: paperscope reads UTF-8"
+    if isinstance(exc, sqlite3.DatabaseError):
+        return 1, describe_error(where, exc)
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(exc, psycopg.Error):
+        return 1, f"{where}: {redact(' '.join(str(exc).split()))}"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        if exc.filename is None and _printing_help(exc):
+            _silence_stdout()
+            return 1, f"cannot write to {STDOUT}: {reason}"
+        if exc.filename is None:
+            return 1, reason
+        if exc.filename2 is not None:
+            return 1, f"cannot move {exc.filename} to {exc.filename2}: {reason}"
+        return 1, f"{exc.filename}: {reason}"
+    return None
+
 
 app = typer.Typer(
+    cls=Commands,
     help="paperscope: a self-hosted research-paper discovery service.",
     no_args_is_help=True,
     add_completion=False,
@@ -50,8 +130,61 @@ app.add_typer(user_app, name="user")
 digest_app = typer.Typer(help="Email digests of new papers to subscribers.", no_args_is_help=True)
 app.add_typer(digest_app, name="digest")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _printing_help(exc: BaseException) -> bool:
+    """Whether ``exc`` came from Typer printing help or usage (to standard
+    output: the commands' own output goes through :class:`_Stdout`)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(f.name == "echo" and f"{os.sep}typer{os.sep}" in f.filename for f in frames)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null once writing to it failed, so that
+    Python's own flush at exit does not fail again (and print a traceback)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing will flush it at exit
+
+
+@contextmanager
+def _writing(target: str) -> Iterator[None]:
+    """Writes to ``target`` (a file, or STDOUT) that fail (a full disk, a
+    closed pipe, a read-only folder) fail the command with a message naming it."""
+    try:
+        yield
+    except OSError as exc:
+        if target == STDOUT:
+            _silence_stdout()
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError) and exc.filename:
+            reason = f"{exc.filename} is not a folder"
+        raise Failed(f"cannot write to {target}: {reason}") from None
+
+
+class _Stdout:
+    """``sys.stdout`` as the console sees it (looked up on every write, as
+    tests replace it), with failed writes turned into one clear error."""
+
+    def write(self, text: str) -> int:
+        with _writing(STDOUT):
+            return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        with _writing(STDOUT):
+            sys.stdout.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys.stdout, name)
+
+
+# Markup is off: titles, file names and queries are printed as they are.
+out = Console(file=_Stdout(), highlight=False, soft_wrap=True, markup=False)  # type: ignore[arg-type]
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 SHOWN_PROBLEMS = 20
 
 DbOption = Annotated[
@@ -65,12 +198,21 @@ DbOption = Annotated[
 ]
 
 
-def _settings(db: str | None) -> Settings:
+_OPTIONS = {"base_url": "--base-url", "replica": "--replica"}  # settings that options set
+
+
+def _settings(db: str | None, **options: str | None) -> Settings:
+    """The environment's settings with the options given (None: not given) over them;
+    a bad option's value is named by its option."""
+    overrides: dict[str, Any] = {"database": db, **options}
     try:
-        return Settings.from_env(database=db)
+        return Settings.from_env(None, **overrides)
     except SettingsError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
+        text = str(exc)
+        for name, value in options.items():
+            if value is not None and text.startswith(f"{name}="):
+                text = f"{_OPTIONS.get(name, name)} {text[len(name) + 1 :]}"
+        raise SettingsError(text) from None
 
 
 def _open(db: str | None) -> Library:
@@ -78,11 +220,18 @@ def _open(db: str | None) -> Library:
 
 
 def _open_settings(settings: Settings) -> Library:
-    try:
-        return Library(settings.database, replica_url=settings.replica)
-    except StoreError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
+    """The library, remembered for the messages of errors that name it."""
+    _opened["location"] = redact(settings.database)
+    from paperscope.library import Library
+
+    lib = Library(settings.database, replica_url=settings.replica)
+    _opened["location"] = lib.location
+    return lib
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """Refuse to go on: ``error: MESSAGE``, exit status ``code`` (2: input to fix)."""
+    raise Failed(message, code)
 
 
 def _version(value: bool) -> None:
@@ -104,7 +253,7 @@ def main_options(
 def init(db: DbOption = None) -> None:
     """Create the database (or bring its schema up to date) and print where it is."""
     with _open(db) as lib:
-        out.print(f"library ready at {lib.store.location} ({lib.store.count():,} papers)")
+        out.print(f"library ready at {lib.location} ({lib.count():,} papers)")
 
 
 @app.command("import")
@@ -142,8 +291,7 @@ def import_(
     and reported with their line; the exit status is 1 if anything failed.
     """
     if format is not None and format not in FORMATS:
-        err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+        _fail(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     failed = False
     with _open(db) as lib:
         for path in files:
@@ -161,7 +309,7 @@ def _import_one(
     lib: Library, path: Path, format: str | None, strict: bool, batch_size: int | None, quiet: bool
 ) -> ImportReport:
     progress = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TextColumn("{task.fields[papers]:,} papers"),
         DownloadColumn(),
@@ -232,6 +380,7 @@ def demo(
 
     from paperscope.demo import SOURCE, demo_papers
     from paperscope.importers.base import Item
+    from paperscope.library import ImportReport
 
     today = datetime.now(UTC).date()
     papers_made = demo_papers(papers, today=today, days=days, seed=seed)
@@ -282,7 +431,7 @@ def harvest_arxiv(
             min=0, help="Seconds between requests [default: 3, or $PAPERSCOPE_HARVEST_DELAY]."
         ),
     ] = None,
-    max_retries: Annotated[int, typer.Option(min=0, help="Retries before giving up.")] = 5,
+    max_retries: Annotated[int, typer.Option(min=0, max=100, help="Retries before giving up.")] = 5,
     restart: Annotated[
         bool, typer.Option(help="Ignore the saved checkpoint and list from --from again.")
     ] = False,
@@ -304,7 +453,7 @@ def harvest_arxiv(
 
     settings = _settings(db)
     progress = Progress(
-        TextColumn("harvesting arXiv {task.fields[name]}"),
+        TextColumn("harvesting arXiv {task.fields[name]}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("page {task.fields[pages]}"),
@@ -362,7 +511,10 @@ def harvest_arxiv(
 @app.command()
 def export(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Write here instead of standard output."
+        ),
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl or bibtex.")] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -374,27 +526,35 @@ def export(
     complete, so a reader never sees half an export.
     """
     if format not in ("jsonl", "bibtex"):
-        err.print(f"error: cannot export as {format!r}; choose jsonl or bibtex")
-        raise typer.Exit(2)
+        _fail(f"cannot export as {format!r}; choose jsonl or bibtex")
     with _open(db) as lib, _bar("exporting", quiet) as (progress, task):
 
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
         if output is None:
-            count = lib.export(sys.stdout.buffer, format, progress=tick)
-            sys.stdout.flush()
+            with _writing(STDOUT):
+                count = lib.export(sys.stdout.buffer, format, progress=tick)
+                sys.stdout.flush()
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    count = lib.export(f, format, progress=tick)
-                os.replace(tmp, output)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            count = _export_to(lib, output, format, tick)
     err.print(f"exported {count:,} papers" + (f" to {output}" if output else ""))
+
+
+def _export_to(lib: Library, output: Path, format: str, tick: Any) -> int:
+    """Export into a temporary file beside ``output``, renamed into place
+    when complete; on any failure the temporary file is removed."""
+    with _writing(str(output)):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                count = lib.export(f, format, progress=tick)
+            os.replace(tmp, output)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    return count
 
 
 @app.command()
@@ -416,7 +576,7 @@ def search(
     ] = None,
     author: Annotated[str | None, typer.Option(help="Exact author name.")] = None,
     min_upvotes: Annotated[
-        int | None, typer.Option(min=0, help="At least this many upvotes.")
+        str | None, typer.Option(metavar="N", help="At least this many upvotes.")
     ] = None,
     mode: Annotated[
         str, typer.Option(help="hybrid (keyword + semantic, fused), keyword or semantic.")
@@ -431,23 +591,16 @@ def search(
     Quoted phrases match as phrases, -word excludes, and title:, author: and
     cat: restrict a term to one field. Every result says why it matched.
     """
-    from paperscope.library import MODES
-    from paperscope.search.query import SearchFilters
+    from paperscope.search.query import SearchFilters, parse_mode
 
-    if mode not in MODES:
-        err.print(f"error: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        raise typer.Exit(2)
-    for name, value in (("--from", date_from), ("--until", date_to)):
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            err.print(f"error: {name} {value!r} is not a date like 2026-11-01, 2026-11 or 2026")
-            raise typer.Exit(2)
-    filters = SearchFilters(
+    filters = SearchFilters.parse(
         date_from=date_from,
         date_to=date_to,
-        categories=category or [],
+        categories=category or (),
         author=author,
         min_upvotes=min_upvotes,
     )
+    mode = parse_mode(mode)
     with _open(db) as lib:
         _sync(lib, quiet=as_json)
         results = lib.search(query, mode=mode, filters=filters, limit=limit, offset=offset)
@@ -540,7 +693,7 @@ def _embed(lib: Library, quiet: bool) -> int:
 def _progress(quiet: bool) -> Progress:
     """Progress bars on standard error (none when quiet or not a terminal)."""
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -602,7 +755,7 @@ def show(
     if as_json:
         out.print_json(orjson.dumps(to_dict(paper)).decode())
         return
-    out.print(f"[bold]{paper.title}[/bold]", markup=True)
+    out.print(Text(paper.title, style="bold"))
     authors = ", ".join(paper.authors) or (
         f"{paper.author_count} authors" if paper.author_count else "authors unknown"
     )
@@ -653,11 +806,11 @@ def migrate(
     the copy may be left behind. Interrupted, the same command resumes after
     the last whole batch; run again after it finished, it only counts again.
     """
-    from paperscope.store.copy import CopyError, copy_library
     from paperscope.store import is_postgres
+    from paperscope.store.copy import CopyError, copy_library
 
     progress = _progress(quiet)
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def tick(step: str, done: int, total: int | None) -> None:
         if step not in tasks:
@@ -667,10 +820,6 @@ def migrate(
     with progress:
         try:
             report = copy_library(source, target, batch=batch_size, progress=tick)
-        except StoreError as exc:
-            progress.stop()
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(2) from None
         except CopyError as exc:
             progress.stop()
             err.print(f"error: {exc}", markup=False)
@@ -711,7 +860,7 @@ def migrate(
             markup=False,
         )
         if report.ok and not is_postgres(target):
-            with Library(target) as lib:
+            with _open_settings(Settings(database=target)) as lib:
                 _sync(lib, quiet)  # searchable as soon as the command ends, as after an import
     if not report.ok:
         err.print(
@@ -735,14 +884,14 @@ def user_add(
     from paperscope.accounts import AccountError, Accounts
 
     with _open(db) as lib:
-        accounts = Accounts(lib.store)
-        found = accounts.db.user_by_email(email.strip())
+        accounts = Accounts(lib.people)
+        found = accounts.user_by_email(email)
         if found is not None:
             if not admin:
                 err.print(f"error: {email} already has an account (--admin makes it an admin)")
                 raise typer.Exit(1)
-            accounts.make_admin(found[0].id)
-            out.print(f"{found[0].name} <{found[0].email}> is now an admin")
+            accounts.make_admin(found.id)
+            out.print(f"{found.name} <{found.email}> is now an admin")
             return
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
@@ -784,11 +933,7 @@ def serve(
     JSON API (docs at /api/docs) and RSS/Atom feeds of every list."""
     from paperscope.web.server import serve as run_server
 
-    try:
-        settings = Settings.from_env(database=db, replica=replica, base_url=base_url)
-    except SettingsError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
+    settings = _settings(db, replica=replica, base_url=base_url)
     with _open_settings(settings) as lib:  # fail here, clearly, if the database cannot be opened
         papers = lib.count()
         where = lib.location
@@ -800,7 +945,12 @@ def serve(
             "note: no PAPERSCOPE_BASE_URL (or --base-url): password-reset emails are not sent "
             "until the site's public address is set"
         )
-    run_server(settings, host=host, port=port, workers=workers)
+    try:
+        run_server(settings, host=host, port=port, workers=workers)
+    except SystemExit as exc:  # uvicorn's way to say it could not start (it logged why)
+        if exc.code in (None, 0):
+            raise
+        _fail(f"the web service could not start on {host}:{port} (the reason is above)", 1)
 
 
 @digest_app.command("send")
@@ -820,14 +970,15 @@ def digest_send(
         typer.Option(
             "--dry-run",
             metavar="DIR",
+            file_okay=False,
             help="Write each email as an .eml file into DIR; send and record nothing.",
         ),
     ] = None,
     base_url: Annotated[
         str | None,
         typer.Option(
-            help="The site's public address for links [default: $PAPERSCOPE_BASE_URL, "
-            "else http://localhost:8000].",
+            help="The site's public address for links [default: $PAPERSCOPE_BASE_URL; "
+            "one of them is needed, except for a --dry-run].",
             show_default=False,
         ),
     ] = None,
@@ -841,30 +992,26 @@ def digest_send(
     digests are not sent. Stops, with exit status 1, when the mail server
     refuses several messages in a row; run the same command again to go on.
     """
-    from datetime import UTC, date, datetime
+    from datetime import UTC, datetime
 
-    from paperscope.digest import PREVIEW_BASE_URL, DigestError, digest_period, send_digests
+    from paperscope.digest import PREVIEW_BASE_URL, period_to_send, send_digests
     from paperscope.mail import Mailer
 
-    settings = _settings(db)
-    now = datetime.now(UTC)
-    try:
-        covered = digest_period(period, date.fromisoformat(day) if day else None, today=now.date())
-    except (DigestError, ValueError) as exc:
-        err.print(f"error: {exc}" if isinstance(exc, DigestError) else
-                  f"error: --date {day!r} is not a date like 2026-11-20")  # fmt: skip
-        raise typer.Exit(2) from None
-    if covered.end > now and dry_run is None:
-        err.print(f"error: {covered.key} is not over yet (until {covered.end:%Y-%m-%d %H:%M} UTC): "
-                  "a digest is sent once, so it covers a finished period")  # fmt: skip
-        raise typer.Exit(2)
-    base = (base_url or settings.base_url or PREVIEW_BASE_URL).rstrip("/")
-    with _open(db) as lib:
-        mailer = Mailer(settings, lib.store.files_dir)
+    settings = _settings(db, base_url=base_url)
+    covered = period_to_send(period, day, now=datetime.now(UTC), dry_run=dry_run is not None)
+    if settings.base_url:
+        base = settings.base_url
+    elif dry_run is not None:
+        base = PREVIEW_BASE_URL
+        err.print(f"note: links in this preview point to {base} (no --base-url or "
+                  "PAPERSCOPE_BASE_URL)")  # fmt: skip
+    else:
+        _fail("links in the emails need the site's public address: set PAPERSCOPE_BASE_URL "
+              "or pass --base-url (such as https://papers.example.org)")  # fmt: skip
+    with _open_settings(settings) as lib:
+        mailer = Mailer(settings, lib.files_dir)
         if dry_run is None and not mailer.sends:
             err.print(f"no PAPERSCOPE_SMTP_HOST: digests go to the outbox {mailer.outbox}")
-        if base == PREVIEW_BASE_URL and dry_run is None:
-            err.print(f"links point to {base}: set PAPERSCOPE_BASE_URL or --base-url")
         with _bar(f"digest {covered.key}", quiet) as (progress, task):
             try:
                 report = send_digests(
@@ -893,7 +1040,7 @@ def digest_send(
 def schedule(
     at: Annotated[str, typer.Option(help="When to run each day, HH:MM in UTC.")] = "06:00",
     weekly_on: Annotated[
-        str, typer.Option(help="Day of the weekly digest: mon, tue, ... sun.")
+        str, typer.Option(help="Day of the weekly digest: mon, tue, ... sun (or monday ...).")
     ] = "mon",
     set_spec: Annotated[str, typer.Option("--set", help="The arXiv set to harvest.")] = "cs",
     from_date: Annotated[
@@ -906,7 +1053,11 @@ def schedule(
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option(help="The site's public address for links in emails.", show_default=False),
+        typer.Option(
+            help="The site's public address for links in emails [default: "
+            "$PAPERSCOPE_BASE_URL; one of them is needed].",
+            show_default=False,
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -917,57 +1068,34 @@ def schedule(
     resumes where it stopped and sends nothing twice, so a late or repeated
     run is harmless. Install with `paperscope schedule ... | crontab -`.
     """
-    import shlex
-    from datetime import UTC, date, datetime
+    from datetime import UTC, datetime
 
-    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at.strip())
-    if m is None:
-        err.print(f"error: --at {at!r} is not a time like 06:00")
-        raise typer.Exit(2)
-    if weekly_on.lower()[:3] not in days:
-        err.print(f"error: --weekly-on {weekly_on!r} is not a day: {', '.join(days)}")
-        raise typer.Exit(2)
-    try:
-        since = date.fromisoformat(from_date) if from_date else datetime.now(UTC).date()
-    except ValueError:
-        err.print(f"error: --from {from_date!r} is not a date like 2026-11-01")
-        raise typer.Exit(2) from None
-    settings = _settings(db)
-    if is_postgres(settings.database):
-        # Never a password in a crontab: libpq reads it from ~/.pgpass or PGPASSWORD.
-        database = redact(settings.database).replace(":***@", "@")
-        folder = data_home()
-        folder.mkdir(parents=True, exist_ok=True)  # flock makes the file, not the folder
-        lock = shlex.quote(str(folder / "schedule.lock"))
-    else:
-        path = Path(settings.database).expanduser().resolve()
-        database, folder = str(path), path.parent
-        lock = shlex.quote(f"{path}.schedule.lock")
+    from paperscope.schedule import crontab
+
     exe = Path(sys.executable).parent / "paperscope"
-    cmd = shlex.quote(str(exe) if exe.exists() else "paperscope")
-    log = shlex.quote(str(folder / "schedule.log"))
-    weekday = (days.index(weekly_on.lower()[:3]) + 1) % 7  # cron counts from Sunday, 0
-    other_days = ",".join(str(d) for d in range(7) if d != weekday)
-    chain = (f"{cmd} harvest arxiv --set {shlex.quote(set_spec)} --from {since} -q; "
-             f"{cmd} embed -q; {cmd} digest send --period daily -q")  # fmt: skip
-    weekly = f"{chain}; {cmd} digest send --period weekly -q"
-    lines = [
-        "# paperscope: harvest arXiv, embed, then send the digests (times in UTC).",
-        "# Install: paperscope schedule ... | crontab -   (this replaces your crontab)",
-        "CRON_TZ=UTC",
-        f"PAPERSCOPE_DB={database}",
-    ]
-    if is_postgres(database) and database != settings.database:
-        lines.insert(3, "# The password is left out: put it in ~/.pgpass (or PGPASSWORD) for cron.")
-    if base_url or settings.base_url:
-        lines.append(f"PAPERSCOPE_BASE_URL={base_url or settings.base_url}")
-    lines.append("# Mail: add PAPERSCOPE_SMTP_HOST=, PAPERSCOPE_MAIL_FROM= and the rest (README).")
-    for cron_days, steps in ((other_days, chain), (str(weekday), weekly)):
-        lines.append(f"{int(m[2])} {int(m[1])} * * {cron_days} "
-                     f"flock {lock} sh -c {shlex.quote(steps)} >> {log} 2>&1")  # fmt: skip
-    out.print("\n".join(lines), markup=False)
+    tab = crontab(
+        _settings(db, base_url=base_url),
+        at=at,
+        weekly_on=weekly_on,
+        set_spec=set_spec,
+        from_date=from_date,
+        today=datetime.now(UTC).date(),
+        command=str(exe) if exe.exists() else "paperscope",
+        data_folder=data_home(),
+    )
+    with _writing(f"the folder {tab.folder}"):
+        tab.folder.mkdir(parents=True, exist_ok=True)  # flock makes the lock file, not its folder
+    out.print(tab.text)
 
 
 def main() -> None:
-    app()
+    """The ``paperscope`` command. What fails outside a command (help or
+    --version written to a full disk) is answered as :class:`Commands` does."""
+    try:
+        app()
+    except Exception as exc:
+        found = problem(exc)
+        if found is None:
+            raise
+        err.print(f"error: {found[1]}", markup=False)
+        sys.exit(found[0])
