@@ -258,7 +258,7 @@ def test_the_web_app_serves_the_feed_from_the_replica_and_votes_on_the_primary(
     settings = Settings(database=primary_url, replica=replica_url)
     app = create_app(settings, clock=lambda: NOW, hasher=FAST)
     with TestClient(app) as client, TestClient(app) as anonymous:
-        store = app.state.library.store
+        store = app.state.site.library.store
         assert store.has_replica and store.replica_url == replica_url
 
         def feed() -> list[tuple[str, int]]:

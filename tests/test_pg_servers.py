@@ -86,10 +86,10 @@ def env(database, smtp, tmp_path) -> dict[str, str]:
         "PAPERSCOPE_MAIL_FROM": "paperscope <digests@papers.example.org>",
         "PAPERSCOPE_BASE_URL": BASE_URL,
         "XDG_DATA_HOME": str(tmp_path / "data"),
-        # uvicorn takes X-Forwarded-For from these proxies: each simulated
+        # The app takes X-Forwarded-For from this proxy only: each simulated
         # person comes from an address of their own, as behind a real proxy,
         # so the per-address limits on sign-ups and log-ins see ten people.
-        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "PAPERSCOPE_TRUSTED_PROXIES": "127.0.0.1",
     }
 
 

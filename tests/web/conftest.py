@@ -86,9 +86,14 @@ def crafted() -> list:
 
 def fill(path: str | Path) -> None:
     """The web tests' library: seed pages, arXiv sample and crafted papers."""
+    files = [*SEEDS, ARXIV_SAMPLE]
+    missing = [str(f) for f in files if not Path(f).is_file()]
+    assert len(SEEDS) == 2 and not missing, f"the shared data is missing: {missing or SEEDS}"
     with Library(path) as lib:
-        for file in [*SEEDS, ARXIV_SAMPLE]:
-            lib.import_file(file)
+        for file in files:
+            report = lib.import_file(file)
+            # A page test on less data than it thinks would pass for the wrong reason.
+            assert report.ok and report.added, (file, report.error, report.problems[:3])
         with lib.store.transaction():
             lib.store.save_papers(crafted())
         lib.sync_index()
@@ -168,10 +173,26 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def answer(dialog) -> None:  # confirmations a test expects are accepted, all else refused
+        dialogs.append(dialog.message)
+        if dialog.message in page.expected_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # Anything the Content-Security-Policy refused (an inline script or style,
+    # an eval) is reported on the console: the pages must need none of it.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
+            else None)  # fmt: skip
+    page.expected_dialogs = []  # a test that clicks a confirmation lists its questions here
     yield page
     context.close()
-    assert not dialogs, f"a script ran: {dialogs}"  # hostile payloads never execute
+    unexpected = [d for d in dialogs if d not in page.expected_dialogs]
+    assert not unexpected, f"a script ran: {unexpected}"  # hostile payloads never execute
     assert not errors, errors
+    assert not refused, refused

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from paperscope.importers import bibtex, jsonl
 from paperscope.library import Library
 from paperscope.models import Version, new_paper
-from paperscope.web.collections import linkify
+from paperscope.web.present import linkify
 from tests.web.test_hostile import assert_inert
 from tests.web.test_pages import Page
 from tests.web.test_people import session_csrf, sign_up
@@ -207,7 +207,7 @@ def test_exports_read_back_as_the_collection(ada, make_client):
     assert r.headers["content-disposition"].endswith('.jsonl"')
     exported = [item.paper for item in jsonl.parse(io.BytesIO(r.content))]
     assert [p.id for p in exported] == [PAPERS[2], PAPERS[0]]  # newest added first
-    with Library(ada.app.state.library.url) as lib:
+    with Library(ada.app.state.site.library.url) as lib:
         assert exported == [lib.get(PAPERS[2]), lib.get(PAPERS[0])]  # lossless
     assert ada.get(f"/collections/{reading}/export.csv").status_code == 404
 

@@ -100,10 +100,11 @@ def test_forms_refuse_a_missing_or_wrong_csrf_token(ada, lib_path):
 
 def test_signed_out_visitors_are_sent_to_log_in(make_client):
     client = make_client()
-    for r in (client.get("/digests", follow_redirects=False),
-              client.post("/digests", data={"action": "stop"}, follow_redirects=False),
-              client.get("/digests/preview", follow_redirects=False)):  # fmt: skip
-        assert r.status_code == 303 and r.headers["location"] == "/login?next=/digests"
+    for r, back in ((client.get("/digests", follow_redirects=False), "/digests"),
+                    (client.post("/digests", data={"action": "stop"}, follow_redirects=False),
+                     "/digests"),
+                    (client.get("/digests/preview", follow_redirects=False), "/digests/preview")):  # fmt: skip
+        assert r.status_code == 303 and r.headers["location"] == f"/login?next={back}"
 
 
 def test_nobody_can_touch_another_users_subscription(ada, make_client, lib_path):

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from paperscope.library import Library
 from paperscope.models import Version, new_paper
-from paperscope.web.people import FORM_COOKIE, SESSION_COOKIE
+from paperscope.web.deps import FORM_COOKIE, SESSION_COOKIE
 from tests.test_accounts import PASSWORD
 from tests.web.conftest import NOW, TODAY
 
@@ -23,6 +23,11 @@ def form_token(client: TestClient, url: str) -> str:
 
 def session_csrf(client: TestClient) -> str:
     return re.search(r'"X-CSRF-Token": "([^"]+)"', client.get("/account").text)[1]
+
+
+def mail_sent(client: TestClient) -> None:
+    """Wait until the site's mail queue has sent what the last requests queued."""
+    client.app.state.site.mail.join()
 
 
 def sign_up(client: TestClient, email: str, name: str) -> None:
@@ -53,6 +58,7 @@ def lib_path(library_url) -> str:
 @pytest.fixture
 def make_client(lib_path, smtp, open_client):
     def make(**settings) -> TestClient:
+        settings.setdefault("base_url", "http://paperscope.test")
         return open_client(lib_path, smtp_host=smtp.host, smtp_port=smtp.port,
                            smtp_security="none", **settings)  # fmt: skip
 
@@ -136,6 +142,7 @@ def test_password_reset_by_email_works_once(client, smtp):
     assert r.status_code == 200 and "is on its way" in r.text
     r = client.post("/reset", data={"email": "nobody@example.org", "csrf": token})
     assert "is on its way" in r.text  # no hint whether an address has an account
+    mail_sent(client)
     assert len(smtp.messages) == 1
     rcpt, msg = smtp.messages[0]
     assert rcpt == ["ada@example.org"] and msg["Subject"] == "Reset your paperscope password"
@@ -222,6 +229,7 @@ def test_forms_for_signed_out_visitors_also_work_when_signed_in(client, smtp):
     sign_up(client, "ada@example.org", "ada")
     token = form_token(client, "/reset")
     r = client.post("/reset", data={"email": "ada@example.org", "csrf": token})
+    mail_sent(client)
     assert r.status_code == 200 and len(smtp.messages) == 1
 
 

@@ -1,16 +1,22 @@
-"""How papers look to the outside: JSON shapes, excerpts and highlighted text.
+"""How papers look to the outside: JSON shapes, highlighted text and math.
 
 Everything here takes untrusted text (titles, abstracts, author names and
 queries come from imported files and users) and returns either plain data
 for JSON or :class:`markupsafe.Markup` whose every user character has been
 escaped first. Templates never mark user text safe themselves.
+
+Math is found on the server (:func:`paperscope.text.math_spans`, linear
+time) and handed to the browser as ``<span class="math">`` elements holding
+the escaped formula; the page's script renders exactly those with KaTeX.
+Highlights never cut through a formula, and the browser never scans a whole
+abstract for delimiters itself.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
@@ -18,20 +24,16 @@ from paperscope.daily import Trend
 from paperscope.models import Paper
 from paperscope.search.query import parse_query
 from paperscope.search.results import Hit
+from paperscope.text import math_spans
 
-EXCERPT_CHARS = 300
-# Inline and display math as KaTeX's auto-render reads it: highlights must not
-# cut through a formula, or the browser cannot render it.
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
 _WORD = re.compile(r"\w+")
+# Text that starts like a web address, up to a space, a quote or an angle bracket.
+_URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
+# Punctuation that usually ends the sentence around a URL rather than the URL.
+_TRAILING = ".,;:!?)]}*"
 # English endings the index's stemmer removes: "networks" and "networking"
 # highlight for "network", "learned" for "learning".
 _SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|al|ation|ations)$")
-
-
-def paper_path(paper: Paper) -> str:
-    """A paper's address on the site (arXiv ids like ``hep-th/0601001`` keep their slash)."""
-    return "/papers/" + quote(paper.id, safe="/")
 
 
 def paper_json(paper: Paper, url: str) -> dict:
@@ -94,27 +96,20 @@ def links(paper: Paper) -> dict[str, str]:
     if paper.doi:
         found["doi"] = f"https://doi.org/{paper.doi}"
     for name, url in paper.links.items():
-        if name not in found and is_web_url(url):
+        # arXiv's own "abs"/"pdf" links from the import are the two above:
+        # one link per address, however the source named it.
+        if name not in found and is_web_url(url) and _bare(url) not in map(_bare, found.values()):
             found[name] = url
     return found
 
 
+def _bare(url: str) -> str:
+    """A URL as compared for duplicates: no scheme, no trailing slash, any case."""
+    return re.sub(r"^https?://(www\.)?", "", url.strip().lower()).rstrip("/")
+
+
 def is_web_url(url: str) -> bool:
     return bool(re.match(r"https?://[^\s<>\"']+$", url or "", re.I))
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """``text`` cut at a word boundary near ``limit`` characters, with an ellipsis,
-    never inside a formula (a half formula renders as an error)."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    cut = cut if cut > limit // 2 else limit
-    for m in _MATH.finditer(text):
-        if m.start() < cut < m.end():
-            cut = m.start()
-            break
-    return text[:cut].rstrip(" ,;:") + " …"
 
 
 def query_words(query: str) -> list[str]:
@@ -127,26 +122,34 @@ def query_words(query: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def highlight(text: str, words: Iterable[str]) -> Markup:
+def highlight(text: str, words: Iterable[str] = ()) -> Markup:
     """``text`` escaped, with each word of ``words`` (and its inflections)
-    wrapped in ``<mark>``; formulas are left whole for the math renderer."""
+    wrapped in ``<mark>``, and each formula in a ``<span class="math">`` for
+    the browser to render (never highlighted inside: it would not render)."""
     stems = sorted({_stem(w) for w in words if w}, key=len, reverse=True)
-    if not stems:
-        return escape(text)
-    pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I | re.UNICODE
-    )
+    pattern = None
+    if stems:
+        pattern = re.compile(
+            r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I | re.UNICODE
+        )
     out: list[Markup] = []
     last = 0
-    for m in _MATH.finditer(text):
-        out.append(_mark(text[last : m.start()], pattern))
-        out.append(escape(m.group()))
-        last = m.end()
+    for start, end, display in math_spans(text):
+        out.append(_mark(text[last:start], pattern))
+        out.append(_math(text[start:end], display))
+        last = end
     out.append(_mark(text[last:], pattern))
     return Markup("").join(out)
 
 
-def _mark(text: str, pattern: re.Pattern) -> Markup:
+def _math(formula: str, display: bool) -> Markup:
+    mode = "display" if display else "inline"
+    return Markup('<span class="math" data-mode="{0}">{1}</span>').format(mode, formula)
+
+
+def _mark(text: str, pattern: re.Pattern[str] | None) -> Markup:
+    if pattern is None:
+        return escape(text)
     pieces: list[Markup] = []
     last = 0
     for m in pattern.finditer(text):
@@ -162,13 +165,31 @@ def _stem(word: str) -> str:
     return stem if len(stem) >= 3 else word.lower()
 
 
-def authors_line(paper: Paper, limit: int = 4) -> str:
-    """ "A, B, C and 5 others", or "4 authors" when only the count is known."""
-    names = paper.authors
-    if not names:
-        n = paper.author_count or 0
-        return f"{n} author{'s' if n != 1 else ''}" if n else ""
-    if len(names) <= limit:
-        return ", ".join(names)
-    rest = (paper.author_count or len(names)) - limit
-    return ", ".join(names[:limit]) + f" and {rest} other{'s' if rest != 1 else ''}"
+def linkify(text: str) -> Markup:
+    """Plain text (a comment) as HTML: every character escaped, line breaks
+    as ``<br>``, and ``http(s)://`` URLs as links marked ``nofollow ugc``.
+    Nothing else becomes a link, so ``javascript:`` or ``data:`` text stays
+    text; the URL is escaped into the attribute, where it cannot close the
+    quote."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        url = _trim(match[0])
+        if not urlsplit(url).netloc:
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup('<a href="{0}" rel="nofollow ugc noopener">{0}</a>').format(url))
+        last = match.start() + len(url)
+    out.append(escape(text[last:]))
+    return Markup("".join(out)).replace("\n", Markup("<br>\n"))
+
+
+def _trim(url: str) -> str:
+    """Drop sentence punctuation after a URL, but keep a closing bracket that
+    pairs with one inside it (``https://en.wikipedia.org/wiki/Set_(mathematics)``)."""
+    while url and url[-1] in _TRAILING:
+        opening = {")": "(", "]": "[", "}": "{"}.get(url[-1])
+        if opening and url.count(opening) >= url.count(url[-1]):
+            break
+        url = url[:-1]
+    return url
