@@ -56,15 +56,17 @@ run: install
 	@if [ -d "$(SHARED)/seeds" ]; then \
 		$(BIN)/paperscope import --quiet $(SHARED)/seeds/*.txt $(SHARED)/data/arxiv/arxiv-metadata-oai-snapshot.sample.jsonl; \
 	else echo "($(SHARED) not found: serving the demo corpus only)"; fi
-	$(BIN)/paperscope serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/paperscope serve --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+		--base-url $${PAPERSCOPE_BASE_URL:-http://$(HOST):$(PORT)}
 
-test: install browser
-	$(BIN)/ruff check src tests bench
+# The checks come first: they take seconds and say what is wrong at once.
+test: install browser lint
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 # 1M synthetic arXiv records imported into a fresh database; see bench/README.md.
 bench-import: install
