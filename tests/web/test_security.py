@@ -218,8 +218,15 @@ def test_every_get_route_answers_head(make_client):
 
 
 def test_a_wrong_method_says_which_are_allowed(make_client):
-    r = make_client().post("/trending")
+    client = make_client()
+    r = client.post("/trending")
     assert r.status_code == 405 and r.headers["allow"] == "GET"
+    posts = {concrete(path) for path in routes("POST")}
+    for path in routes("GET"):
+        url = concrete(path)
+        for method in ("PUT", "DELETE", "PATCH") + (() if url in posts else ("POST",)):
+            r = client.request(method, url)
+            assert r.status_code == 405 and "GET" in r.headers["allow"], (method, url)
 
 
 # -- CSRF on every state-changing route, by construction ---------------------------------

@@ -168,6 +168,7 @@ def _templates() -> Jinja2Templates:
         plain_math=text.plain_math,
         highlight=present.highlight,
         links=present.links,
+        meta_line=present.meta_line,
         version=__version__,
         trending_days=TRENDING_DAYS,
         gravity=GRAVITY,

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from paperscope.accounts import NAME_RULE, PASSWORD_MIN, SESSION_DAYS, AccountError, RateLimited
 from paperscope.urls import reset_url
@@ -117,10 +118,12 @@ def reset_request(request: Request, site: SiteDep, email: FormText = "") -> Resp
                                   {**context, "error": str(exc)}, 429)  # fmt: skip
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    # The account is looked up, and the mail sent, after this answer: the
-    # same answer, as fast, for an address with an account and one without.
-    site.mail.submit(lambda: send_reset(site, email))
-    return site.page(request, "reset_request.html", {**context, "sent": True})
+    response = site.page(request, "reset_request.html", {**context, "sent": True})
+    # The account is looked up, and the mail sent, once this answer has gone
+    # (a background task queues it; the mail queue's thread does the work):
+    # the same answer, as fast, for an address with an account and one without.
+    response.background = BackgroundTask(site.mail.submit, lambda: send_reset(site, email))
+    return response
 
 
 def send_reset(site: Site, email: str) -> None:
