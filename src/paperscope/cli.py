@@ -3,28 +3,22 @@
 Every command takes ``--db`` (or ``$PAPERSCOPE_DB``); without either the
 library lives in ``~/.local/share/paperscope/paperscope.db``.
 
-Errors are answered in one place, :class:`Commands`: input a person can fix
-(:class:`~paperscope.errors.BadInput`, a bad setting, a database that cannot
-be opened) is ``error: ...`` and exit status 2; a failure of the work (a
-damaged database, a full disk, a lost connection) is ``error: ...`` naming the
-database or file and exit status 1. Never a traceback for those.
+Errors are answered in one place (:mod:`paperscope.cli_output`): ``error:
+...`` and exit status 2 for input to fix, 1 for a failure of the work, never a
+traceback for either.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import tempfile
-import traceback
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import orjson
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -37,82 +31,15 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
-from typer.core import TyperGroup
 
 from paperscope import __version__
+from paperscope.cli_output import STDOUT, Commands, Failed, err, explain, opened, out, writing
 from paperscope.config import Settings, SettingsError, data_home
-from paperscope.errors import BadInput
 from paperscope.importers import FORMATS
-from paperscope.store import StoreError
 from paperscope.store.base import redact
-from paperscope.store.sqlite import StoreFailure, describe_error
 
 if TYPE_CHECKING:  # imported when a command needs them: --help and bad input stay quick
     from paperscope.library import ImportReport, Library
-
-STDOUT = "standard output"
-# The library the command at hand opened, for the messages of errors that name it.
-_opened: dict[str, str] = {}
-
-
-class Failed(Exception):
-    """A failure the command has put in words: ``error: MESSAGE``, exit ``code``."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
-
-
-class Commands(TyperGroup):
-    """The ``paperscope`` command group: every error a person can act on
-    becomes ``error: ...`` on standard error and an exit status, never a
-    traceback (see :func:`problem`)."""
-
-    def invoke(self, ctx: Any) -> Any:
-        _opened.clear()
-        try:
-            return super().invoke(ctx)
-        except Exception as exc:
-            found = problem(exc, _opened.get("location"))
-            if found is None:
-                raise  # a bug: its traceback is what to report
-            code, message = found
-            err.print(f"error: {message}", markup=False)
-            raise typer.Exit(code) from None
-
-
-def problem(exc: BaseException, location: str | None = None) -> tuple[int, str] | None:
-    """``(exit status, message)`` for an error people can act on, else None.
-
-    ``location`` is the library in use (a path, or a URL without password).
-    """
-    where = location or "the database"
-    if isinstance(exc, Failed):
-        return exc.code, str(exc)
-    if isinstance(exc, StoreFailure):  # a damaged database, a full disk
-        return 1, str(exc)
-    if isinstance(exc, BadInput | SettingsError | StoreError):
-        return 2, str(exc)
-    if isinstance(exc, UnicodeEncodeError) and "surrogates" in exc.reason:
-        text = exc.object[max(0, exc.start - 20) : exc.end + 20]
-        return 2, f"{text!r} holds bytes that are not UTF-8 text: paperscope reads UTF-8"
-    if isinstance(exc, sqlite3.DatabaseError):
-        return 1, describe_error(where, exc)
-    psycopg = sys.modules.get("psycopg")
-    if psycopg is not None and isinstance(exc, psycopg.Error):
-        return 1, f"{where}: {redact(' '.join(str(exc).split()))}"
-    if isinstance(exc, OSError):
-        reason = exc.strerror or str(exc)
-        if exc.filename is None and _printing_help(exc):
-            _silence_stdout()
-            return 1, f"cannot write to {STDOUT}: {reason}"
-        if exc.filename is None:
-            return 1, reason
-        if exc.filename2 is not None:
-            return 1, f"cannot move {exc.filename} to {exc.filename2}: {reason}"
-        return 1, f"{exc.filename}: {reason}"
-    return None
-
 
 app = typer.Typer(
     cls=Commands,
@@ -131,60 +58,6 @@ digest_app = typer.Typer(help="Email digests of new papers to subscribers.", no_
 app.add_typer(digest_app, name="digest")
 
 
-def _printing_help(exc: BaseException) -> bool:
-    """Whether ``exc`` came from Typer printing help or usage (to standard
-    output: the commands' own output goes through :class:`_Stdout`)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    return any(f.name == "echo" and f"{os.sep}typer{os.sep}" in f.filename for f in frames)
-
-
-def _silence_stdout() -> None:
-    """Point standard output at /dev/null once writing to it failed, so that
-    Python's own flush at exit does not fail again (and print a traceback)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, sys.stdout.fileno())
-        finally:
-            os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass  # not a real file (a test's capture): nothing will flush it at exit
-
-
-@contextmanager
-def _writing(target: str) -> Iterator[None]:
-    """Writes to ``target`` (a file, or STDOUT) that fail (a full disk, a
-    closed pipe, a read-only folder) fail the command with a message naming it."""
-    try:
-        yield
-    except OSError as exc:
-        if target == STDOUT:
-            _silence_stdout()
-        reason = exc.strerror or str(exc)
-        if isinstance(exc, FileExistsError | NotADirectoryError) and exc.filename:
-            reason = f"{exc.filename} is not a folder"
-        raise Failed(f"cannot write to {target}: {reason}") from None
-
-
-class _Stdout:
-    """``sys.stdout`` as the console sees it (looked up on every write, as
-    tests replace it), with failed writes turned into one clear error."""
-
-    def write(self, text: str) -> int:
-        with _writing(STDOUT):
-            return sys.stdout.write(text)
-
-    def flush(self) -> None:
-        with _writing(STDOUT):
-            sys.stdout.flush()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(sys.stdout, name)
-
-
-# Markup is off: titles, file names and queries are printed as they are.
-out = Console(file=_Stdout(), highlight=False, soft_wrap=True, markup=False)  # type: ignore[arg-type]
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 SHOWN_PROBLEMS = 20
 
 DbOption = Annotated[
@@ -221,11 +94,11 @@ def _open(db: str | None) -> Library:
 
 def _open_settings(settings: Settings) -> Library:
     """The library, remembered for the messages of errors that name it."""
-    _opened["location"] = redact(settings.database)
+    opened["location"] = redact(settings.database)
     from paperscope.library import Library
 
     lib = Library(settings.database, replica_url=settings.replica)
-    _opened["location"] = lib.location
+    opened["location"] = lib.location
     return lib
 
 
@@ -533,7 +406,7 @@ def export(
             progress.update(task, completed=done, total=total)
 
         if output is None:
-            with _writing(STDOUT):
+            with writing(STDOUT):
                 count = lib.export(sys.stdout.buffer, format, progress=tick)
                 sys.stdout.flush()
         else:
@@ -544,7 +417,7 @@ def export(
 def _export_to(lib: Library, output: Path, format: str, tick: Any) -> int:
     """Export into a temporary file beside ``output``, renamed into place
     when complete; on any failure the temporary file is removed."""
-    with _writing(str(output)):
+    with writing(str(output)):
         output.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
         try:
@@ -1083,7 +956,7 @@ def schedule(
         command=str(exe) if exe.exists() else "paperscope",
         data_folder=data_home(),
     )
-    with _writing(f"the folder {tab.folder}"):
+    with writing(f"the folder {tab.folder}"):
         tab.folder.mkdir(parents=True, exist_ok=True)  # flock makes the lock file, not its folder
     out.print(tab.text)
 
@@ -1094,7 +967,7 @@ def main() -> None:
     try:
         app()
     except Exception as exc:
-        found = problem(exc)
+        found = explain(exc)
         if found is None:
             raise
         err.print(f"error: {found[1]}", markup=False)

@@ -261,7 +261,7 @@ def test_arxiv_metadata_format(store, arxiv):
 
 
 def test_arguments_are_checked():
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="is not a day like 2026-11-01"):
         harvest_oai(None, from_date="2024/01/01")
     with pytest.raises(ValueError, match="metadata_prefix"):
         harvest_oai(None, metadata_prefix="oai_dc")
@@ -274,3 +274,17 @@ def test_retry_after_seconds():
     assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_dates_arxiv_would_refuse_are_refused_before_asking(store, arxiv):
+    from paperscope.errors import BadInput
+
+    for dates, words in [
+        ({"from_date": "2026-13-01"}, "--from '2026-13-01' is not a day"),
+        ({"until_date": "2026-02-30"}, "--until '2026-02-30' is not a day"),
+        ({"from_date": "２０２６-01-01"}, "is not a day"),  # full-width digits
+        ({"from_date": "2026-11-02", "until_date": "2026-11-01"}, "is after --until"),
+    ]:
+        with pytest.raises(BadInput, match=words):
+            harvest_oai(store, base_url=arxiv.url, sleep=lambda s: None, **dates)
+    assert arxiv.requests == []  # nothing was sent to arXiv

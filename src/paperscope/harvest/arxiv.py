@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
@@ -39,6 +39,7 @@ import httpx
 
 from paperscope import __version__
 from paperscope.config import ARXIV_OAI_URL
+from paperscope.errors import BadInput
 from paperscope.importers.base import FormatError
 from paperscope.importers.oai_pmh import NAME, OAIError, Page, parse_page
 from paperscope.models import Paper
@@ -145,9 +146,19 @@ def harvest_oai(
     ``max_wait`` seconds. ``client`` replaces the default httpx client (its
     own headers and timeout are then used as they are).
     """
-    for label, value in (("from_date", from_date), ("until_date", until_date)):
-        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(f"{label} must be a YYYY-MM-DD day, not {value!r}")
+    days = {}
+    for label, value in (("--from", from_date), ("--until", until_date)):
+        if value is None:
+            continue
+        try:  # ASCII digits, and a day the calendar has (arXiv answers badArgument otherwise)
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                raise ValueError
+            days[label] = date.fromisoformat(value)
+        except ValueError:
+            raise BadInput(f"{label} {value[:40]!r} is not a day like 2026-11-01",
+                           param=label) from None  # fmt: skip
+    if len(days) == 2 and days["--from"] > days["--until"]:
+        raise BadInput(f"--from {from_date} is after --until {until_date}", param="--from")
     if metadata_prefix not in METADATA_PREFIXES:
         raise ValueError(f"metadata_prefix must be one of {', '.join(METADATA_PREFIXES)}")
     name = state_name(set_spec, from_date, until_date, metadata_prefix)

@@ -56,7 +56,8 @@ _HARVEST = (
 class Connection(Protocol):
     """What the store needs of a connection: sqlite3's, or the PostgreSQL wrapper."""
 
-    in_transaction: bool
+    @property
+    def in_transaction(self) -> bool: ...
 
     def execute(self, sql: str, args: Any = ..., /) -> Any: ...
     def executemany(self, sql: str, rows: Iterable, /) -> Any: ...
@@ -80,6 +81,18 @@ def migrations(dialect: str) -> list[tuple[int, str, str]]:
             number = int(entry.name.split("_", 1)[0])
             found.append((number, entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+def check_version(location: str, done: set[int], shipped: list[tuple[int, str, str]]) -> None:
+    """Refuse a schema with migrations this code does not ship: a newer
+    paperscope made it, and this one would misread it (``no such column``)."""
+    unknown = done - {number for number, _, _ in shipped}
+    if unknown:
+        known = max((number for number, _, _ in shipped), default=0)
+        raise StoreError(
+            f"{location} was made by a newer paperscope (schema version {max(unknown)}; "
+            f"this one knows up to {known}): upgrade paperscope to use it"
+        )
 
 
 def utcnow() -> str:

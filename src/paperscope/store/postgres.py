@@ -19,7 +19,6 @@ import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -30,11 +29,11 @@ from paperscope.store.base import (
     Connection,
     Store,
     StoreError,
+    check_version,
     migrations,
     redact,
     utcnow,
 )
-from paperscope.store.sqlite import check_version
 
 # pg_advisory_xact_lock(LOCK_SPACE, key): the first number keeps paperscope's
 # locks apart from any other application's on the same server.
@@ -170,13 +169,12 @@ class PostgresStore(Store):
             conn.close()
             raise
         use_vectors(conn)  # the migrated schema has the type now
-        # (cast: base.Connection declares in_transaction settable; here it is read-only)
-        self._adopt(cast(Connection, conn))
+        self._adopt(conn)
         self.rebuild_indexes()  # left dropped by a bulk load that was killed
 
     def _connect(self, *, replica: bool = False) -> Connection:
         url = self.replica_url if replica and self.replica_url else self.url
-        return cast(Connection, connect(url))
+        return connect(url)
 
     @property
     def location(self) -> str:

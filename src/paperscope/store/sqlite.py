@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
 
 import orjson
 
@@ -22,6 +21,7 @@ from paperscope.store.base import (
     Connection,
     Store,
     StoreError,
+    check_version,
     migrations,
     utcnow,
 )
@@ -163,18 +163,6 @@ def migrate(conn: sqlite3.Connection, *, location: str = "the database") -> list
     return applied
 
 
-def check_version(location: str, done: set[int], shipped: list[tuple[int, str, str]]) -> None:
-    """Refuse a schema with migrations this code does not ship: a newer
-    paperscope made it, and this one would misread it (``no such column``)."""
-    unknown = done - {number for number, _, _ in shipped}
-    if unknown:
-        known = max((number for number, _, _ in shipped), default=0)
-        raise StoreError(
-            f"{location} was made by a newer paperscope (schema version {max(unknown)}; "
-            f"this one knows up to {known}): upgrade paperscope to use it"
-        )
-
-
 def _statements(sql: str) -> Iterator[str]:
     """The statements of a migration, one by one. A semicolon ends a statement
     only where SQLite agrees it is complete, so a trigger's body stays whole.
@@ -214,8 +202,7 @@ class SQLiteStore(Store):
         except BaseException:
             conn.close()
             raise
-        # (cast: base.Connection declares in_transaction settable; sqlite3's is read-only)
-        self._adopt(cast(Connection, conn))
+        self._adopt(conn)
         self.rebuild_indexes()  # left dropped by a bulk import that was killed
 
     @property
@@ -232,7 +219,7 @@ class SQLiteStore(Store):
         # Threads other than the first get a smaller page cache: they are the
         # web service's readers, which touch a few pages a request, and there
         # may be dozens of them.
-        return cast(Connection, connect(self.path, cache_mib=16))
+        return connect(self.path, cache_mib=16)
 
     def in_list(self, column: str) -> str:
         return f"{column} IN (SELECT value FROM json_each(?))"
