@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 import psutil
 
 from paperscope.library import Library
 from paperscope.models import new_paper
-from tests.web.browser_support import free_port
+from tests.web.browser_support import free_port, wait_until_up
 
 
 def test_every_worker_gets_the_settings_serve_was_given(tmp_path):
@@ -31,15 +30,7 @@ def test_every_worker_gets_the_settings_serve_was_given(tmp_path):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/about", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
-            time.sleep(0.2)
+        wait_until_up(url, proc)
         children = psutil.Process(proc.pid).children()
         workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
         assert len(workers) == 2

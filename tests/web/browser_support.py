@@ -45,24 +45,30 @@ def serving(db: Path, env: dict[str, str] | None = None):
         env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(url + "/about", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            raise RuntimeError(f"server did not start: {proc.stdout.read().decode()[-2000:]}")
-        time.sleep(0.2)
+    wait_until_up(url, proc)
     try:
         yield url
     finally:
         proc.terminate()
         proc.wait(10)
         proc.stdout.close()
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait for `paperscope serve` (``proc``) to answer at ``url``; fail with its output."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url + "/about", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            output = proc.stdout.read().decode()[-2000:] if proc.stdout else ""
+            raise RuntimeError(f"server did not start: {output}")
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,7 @@ from paperscope.web.cache import PageCache
 from paperscope.web.deps import SESSION_COOKIE, LoginRequired, Site
 from paperscope.web.mailqueue import MailQueue
 from paperscope.web.routes import (
+    about,
     accounts,
     api,
     authors,
@@ -72,6 +73,7 @@ ROUTERS = (
     feed.router,
     search.router,
     api.router,
+    about.router,
     authors.router,
     accounts.router,
     accounts.members,

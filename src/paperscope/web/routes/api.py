@@ -22,7 +22,7 @@ from paperscope.library import Listing
 from paperscope.search.query import SearchFilters, parse_mode
 from paperscope.urls import paper_url
 from paperscope.web import present
-from paperscope.web.deps import ApiPageParam, Digits, LibraryDep, NowDep, SiteDep, csrf_protect
+from paperscope.web.deps import ApiPageParam, Digits, NowDep, SiteDep, csrf_protect
 from paperscope.web.routes.authors import author_view
 from paperscope.web.routes.feed import PAGE_SIZE, home_period, trending_view
 from paperscope.web.routes.papers import paper_or_404
@@ -130,8 +130,3 @@ def api_docs() -> HTMLResponse:
     end = html.index("</script>", start) + len("</script>")
     html = html[:start] + '<script src="/static/swagger-init.js"></script>' + html[end:]
     return HTMLResponse(html)
-
-
-@router.get("/about", response_class=HTMLResponse, include_in_schema=False)
-def about(request: Request, site: SiteDep, library: LibraryDep) -> Response:
-    return site.page(request, "about.html", {"title": "About", "stats": library.stats(top=10)})

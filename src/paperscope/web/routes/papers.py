@@ -25,6 +25,7 @@ from paperscope.web import present
 from paperscope.web.deps import (
     AdminDep,
     MemberDep,
+    NowDep,
     SiteDep,
     Viewer,
     ViewerDep,
@@ -95,11 +96,10 @@ def submit_form(request: Request, site: SiteDep, ref: str = "") -> Response:
 
 
 @members.post("/submit", include_in_schema=False)
-def submit_paper(request: Request, site: SiteDep, user: MemberDep,
+def submit_paper(request: Request, site: SiteDep, user: MemberDep, now: NowDep,
                  ref: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     try:
-        paper = submit(site.library, user, ref, site.clock().date(), site.rules,
-                       fetch=site.fetch_arxiv)  # fmt: skip
+        paper = submit(site.library, user, ref, now.date(), site.rules, fetch=site.fetch_arxiv)
     except SubmissionError as exc:
         context = {"title": "Submit a paper", "ref": ref, "rules": site.rules, "error": str(exc)}
         return site.page(request, "submit.html", context, 400)
