@@ -33,7 +33,7 @@ from rich.table import Table
 from rich.text import Text
 
 from paperscope import __version__
-from paperscope.cli_output import STDOUT, Commands, Failed, err, explain, opened, out, writing
+from paperscope.cli_output import STDOUT, Commands, Failed, err, opened, out, report, writing
 from paperscope.config import Settings, SettingsError, data_home
 from paperscope.importers import FORMATS
 from paperscope.store.base import redact
@@ -967,8 +967,4 @@ def main() -> None:
     try:
         app()
     except Exception as exc:
-        found = explain(exc)
-        if found is None:
-            raise
-        err.print(f"error: {found[1]}", markup=False)
-        sys.exit(found[0])
+        sys.exit(report(exc))

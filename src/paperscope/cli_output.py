@@ -55,12 +55,18 @@ class Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            found = explain(exc, opened.get("location"))
-            if found is None:
-                raise  # a bug: its traceback is what to report
-            code, message = found
-            err.print(f"error: {message}", markup=False)
-            raise typer.Exit(code) from None
+            raise typer.Exit(report(exc, opened.get("location"))) from None
+
+
+def report(exc: Exception, location: str | None = None) -> int:
+    """Print ``error: ...`` for an error people can act on and return its exit
+    status; re-raise anything else (a bug: its traceback is what to report)."""
+    found = explain(exc, location)
+    if found is None:
+        raise exc
+    code, message = found
+    err.print(f"error: {message}", markup=False)
+    return code
 
 
 def explain(exc: BaseException, location: str | None = None) -> tuple[int, str] | None:

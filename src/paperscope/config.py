@@ -18,7 +18,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -127,12 +127,6 @@ class Settings:
     def variables(cls) -> dict[str, str]:
         """``{environment variable: field name}`` of every setting (for docs and tests)."""
         return {f.metadata["env"]: f.name for f in fields(cls)}
-
-    @classmethod
-    def default(cls, name: str) -> Any:
-        """A setting's default value."""
-        found = next(f for f in fields(cls) if f.name == name)
-        return None if found.default is MISSING else found.default
 
 
 def _parse(name: str, meta: Mapping[str, Any], text: str) -> Any:

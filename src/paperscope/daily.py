@@ -36,6 +36,21 @@ _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
+# A day as options and forms give it: ASCII digits only ('٣' and '²' are
+# digits to Python's int() and str.isdigit()).
+DAY_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def parse_day(text: str) -> date | None:
+    """``YYYY-MM-DD`` as a day the calendar has, or None."""
+    if not DAY_SHAPE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # month 13, 30 February
+        return None
+
+
 class BadPeriod(BadInput):
     """A day, week or month that cannot be read; the message says why."""
 

@@ -69,7 +69,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from paperscope import urls
-from paperscope.daily import Period, day_period, week_period
+from paperscope.daily import DAY_SHAPE, Period, day_period, parse_day, week_period
 from paperscope.errors import BadInput
 from paperscope.library import Library
 from paperscope.mail import Mailer, MailError
@@ -137,10 +137,6 @@ class DigestPeriod:
             return datetime.max.replace(tzinfo=UTC)
         return datetime.combine(self.period.last + timedelta(days=1), time(), UTC)
 
-    def ends_after(self, moment: datetime) -> bool:
-        """Whether the period is still running at ``moment``."""
-        return self.period.last >= moment.astimezone(UTC).date()
-
     @property
     def days(self) -> int:
         return (self.period.last - self.period.first).days + 1
@@ -180,12 +176,11 @@ def period_to_send(
     """
     parsed = None
     if day is not None:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day.strip(), re.ASCII):
+        parsed = parse_day(day.strip())
+        if parsed is None and not DAY_SHAPE.fullmatch(day.strip()):
             raise DigestError(f"--date {day[:40]!r} is not a date like 2026-11-20", param="date")
-        try:
-            parsed = date.fromisoformat(day.strip())
-        except ValueError:
-            raise DigestError(f"--date {day!r} is not a real day", param="date") from None
+        if parsed is None:
+            raise DigestError(f"--date {day!r} is not a real day", param="date")
         if not FIRST_DAY <= parsed <= LAST_DAY:  # windows of days around it must exist
             raise DigestError(
                 f"--date {day} is too near the end of the calendar: a digest covers a day "
@@ -193,7 +188,7 @@ def period_to_send(
                 param="date",
             )
     covered = digest_period(kind, parsed, today=now.date())
-    if not dry_run and covered.ends_after(now):
+    if not dry_run and covered.end > now:
         raise DigestError(
             f"{covered.key} is not over yet (until {covered.period.last:%Y-%m-%d} 24:00 UTC): "
             "a digest is sent once, so it covers a finished period",

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from paperscope.config import Settings
+from paperscope.daily import parse_day
 from paperscope.errors import BadInput
 from paperscope.store import is_postgres
 from paperscope.store.base import redact
@@ -30,7 +31,6 @@ from paperscope.store.sqlite import sqlite_path
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", re.ASCII)
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 # An OAI-PMH setSpec: colon-separated parts of letters, digits and -_.!~*'()
 _SET = re.compile(r"[A-Za-z0-9_.!~*'()-]+(:[A-Za-z0-9_.!~*'()-]+)*", re.ASCII)
 
@@ -132,9 +132,7 @@ def _weekday(text: str) -> int:
 
 
 def _day(text: str) -> date:
-    if _DAY.fullmatch(text.strip()):
-        try:
-            return date.fromisoformat(text.strip())
-        except ValueError:
-            pass
+    day = parse_day(text.strip())
+    if day is not None:
+        return day
     raise BadInput(f"--from {text[:40]!r} is not a date like 2026-11-01", param="from")

@@ -68,7 +68,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     cut = cut if cut > limit // 2 else limit
-    for start, end, _ in math_spans(text) if "$" in text or "\\" in text else ():
+    for start, end, _ in math_spans(text):
         if start < cut < end:
             cut = start
             break

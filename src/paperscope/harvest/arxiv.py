@@ -26,12 +26,11 @@ Choices worth knowing:
 from __future__ import annotations
 
 import io
-import re
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
@@ -39,6 +38,7 @@ import httpx
 
 from paperscope import __version__
 from paperscope.config import ARXIV_OAI_URL
+from paperscope.daily import parse_day
 from paperscope.errors import BadInput
 from paperscope.importers.base import FormatError
 from paperscope.importers.oai_pmh import NAME, OAIError, Page, parse_page
@@ -150,13 +150,10 @@ def harvest_oai(
     for label, value in (("--from", from_date), ("--until", until_date)):
         if value is None:
             continue
-        try:  # ASCII digits, and a day the calendar has (arXiv answers badArgument otherwise)
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-                raise ValueError
-            days[label] = date.fromisoformat(value)
-        except ValueError:
-            raise BadInput(f"{label} {value[:40]!r} is not a day like 2026-11-01",
-                           param=label) from None  # fmt: skip
+        day = parse_day(value)  # a day the calendar has: arXiv answers badArgument otherwise
+        if day is None:
+            raise BadInput(f"{label} {value[:40]!r} is not a day like 2026-11-01", param=label)
+        days[label] = day
     if len(days) == 2 and days["--from"] > days["--until"]:
         raise BadInput(f"--from {from_date} is after --until {until_date}", param="--from")
     if metadata_prefix not in METADATA_PREFIXES:

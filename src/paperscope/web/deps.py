@@ -21,6 +21,7 @@ and the routers put the checks on every route by construction:
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from starlette.exceptions import HTTPException
 
 from paperscope.accounts import Accounts
 from paperscope.config import Settings
+from paperscope.digest import Signer, signer_for
 from paperscope.library import Library
 from paperscope.mail import Mailer
 from paperscope.models import Paper
@@ -68,6 +70,12 @@ class Site:
         """The site's address for links in feeds and JSON: the configured one,
         else the request's (harmless there: the page cache keys by host)."""
         return self.settings.base_url or str(request.base_url).rstrip("/")
+
+    @functools.cached_property
+    def signer(self) -> Signer:
+        """The instance secret's signer (unsubscribe links), read once: making
+        it may write the secret, so not before it is first needed."""
+        return signer_for(self.library)
 
     def fetch_arxiv(self, arxiv_id: str) -> Paper | None:
         """A submitted paper the library lacks, fetched from arXiv by id."""

@@ -128,7 +128,8 @@ def highlight(text: str, words: Iterable[str] = ()) -> Markup:
     wrapped in ``<mark>``, and each formula in a ``<span class="math">`` for
     the browser to render (never highlighted inside: it would not render)."""
     stems = sorted({_stem(w) for w in words if w}, key=len, reverse=True)
-    if not stems and "$" not in text and "\\" not in text:
+    spans = math_spans(text)
+    if not stems and not spans:
         return escape(text)  # nothing to mark (most titles): the common case, kept cheap
     pattern = None
     if stems:
@@ -137,7 +138,7 @@ def highlight(text: str, words: Iterable[str] = ()) -> Markup:
         )
     out: list[Markup] = []
     last = 0
-    for start, end, display in math_spans(text):
+    for start, end, display in spans:
         out.append(_mark(text[last:start], pattern))
         out.append(_math(text[start:end], display))
         last = end

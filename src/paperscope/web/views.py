@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import orjson
@@ -28,10 +28,8 @@ from paperscope.library import Listing
 from paperscope.models import Paper
 from paperscope.urls import paper_url
 from paperscope.web import present
+from paperscope.web.deps import get_site
 from paperscope.web.feeds import FEED_TYPES, Feed, render_feed
-
-if TYPE_CHECKING:
-    from paperscope.web.deps import Site
 
 FORMATS = ("html", "json", "rss", "atom")
 PAGE_FORMATS = ("html", "json")  # for views that offer no feed
@@ -143,11 +141,6 @@ def renderer(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-def site_of(request: Request) -> Site:
-    site: Site = request.app.state.site
-    return site
-
-
 def parse_format(value: str, allowed: tuple[str, ...] = FORMATS) -> str:
     if value not in allowed:
         raise BadInput(f"format {value[:20]!r} is not one of {', '.join(allowed)}", param="format")
@@ -163,7 +156,7 @@ def respond(request: Request, view: View, fmt: str) -> Response:
 
 @renderer("json")
 def render_json(request: Request, view: View) -> Response:
-    base = site_of(request).base_url(request)
+    base = get_site(request).base_url(request)
     if view.json is not None:
         data = view.json(base)
     else:
@@ -173,7 +166,7 @@ def render_json(request: Request, view: View) -> Response:
 
 def _render_feed(kind: str) -> Renderer:
     def render(request: Request, view: View) -> Response:
-        base = site_of(request).base_url(request)
+        base = get_site(request).base_url(request)
         query = f"?{request.url.query}" if request.url.query else ""
         feed = Feed(
             title=f"paperscope: {view.title}",
@@ -207,7 +200,7 @@ def render_html(request: Request, view: View) -> Response:
         "prev_url": page_url(request, view.listing, -1),
         **view.context,
     }
-    return site_of(request).page(request, view.template, context)
+    return get_site(request).page(request, view.template, context)
 
 
 def error_response(
@@ -218,7 +211,7 @@ def error_response(
         return JSONResponse({"error": message, "status": status}, status_code=status,
                             headers=headers)  # fmt: skip
     context = {"title": f"Error {status}", "status": status, "message": message}
-    response = site_of(request).page(request, "error.html", context, status)
+    response = get_site(request).page(request, "error.html", context, status)
     response.headers.update(headers or {})
     return response
 

@@ -23,11 +23,9 @@ from paperscope.digest import (
     MAX_SEARCHES,
     DigestBuilder,
     DigestError,
-    Signer,
     describe,
     digest_period,
     saved_search,
-    signer_for,
 )
 from paperscope.store.digests import PERIODS, DigestStore, Subscriber, Subscription
 from paperscope.web.deps import MemberDep, NowDep, Site, SiteDep, csrf_protect, require_member
@@ -43,10 +41,6 @@ NOTICES = {
     "removed": "Search removed.",
     "stopped": "You will get no more digests.",
 }
-
-
-def _signer(site: Site) -> Signer:
-    return signer_for(site.library)
 
 
 def show(request: Request, site: Site, sub: Subscription | None, *, error: str = "",
@@ -96,7 +90,7 @@ def digests_preview(request: Request, site: SiteDep, user: MemberDep, now: NowDe
         return RedirectResponse("/digests", status_code=303)
     period = digest_period(sub.period, today=now.date())
     base = site.base_url(request)  # a page, not an email: the request's host may show it
-    builder = DigestBuilder(site.library, period, base_url=base, signer=_signer(site))
+    builder = DigestBuilder(site.library, period, base_url=base, signer=site.signer)
     (digest,) = builder.build([Subscriber(sub, user.email, user.name, None)])
     if digest.empty:
         notice = f"Your digest for {period.label} would be empty, so it would not be sent."
@@ -108,7 +102,7 @@ def digests_preview(request: Request, site: SiteDep, user: MemberDep, now: NowDe
 
 
 def token_user(site: Site, token: str) -> int:
-    user_id = _signer(site).unsubscribe_user(token)
+    user_id = site.signer.unsubscribe_user(token)
     if user_id is None:
         raise HTTPException(
             400, "This unsubscribe link is not valid: copy the whole link from the email."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from fastapi import APIRouter, Depends
 from fastapi.requests import Request
@@ -140,7 +140,7 @@ def by_month(request: Request, library: LibraryDep, now: NowDep, month: str,
     return respond(request, view, format)
 
 
-def trending_view(library: Library, now: NowDep, limit: int) -> View:
+def trending_view(library: Library, now: datetime, limit: int) -> View:
     result = library.trending(now, limit=limit)
 
     def as_json(base: str) -> dict:
