@@ -73,7 +73,7 @@ def main() -> int:
             lib.close()
             shutil.rmtree(lib.index_path / "vectors", ignore_errors=True)
             lib = Library(Path(tmp) / "lib.db")
-            lib._embedder = embedder  # the loaded model, not a second copy
+            lib.set_embedder(embedder)  # the loaded model, not a second copy
             started = time.perf_counter()
             done = lib.embed()
             pipeline.append(time.perf_counter() - started)

@@ -255,7 +255,8 @@ def time_keyword(lib, queries: list[tuple[str, dict]], label: str, out: dict) ->
 def time_hybrid(lib, queries: list[tuple[str, dict]], label: str, out: dict) -> None:
     from paperscope.search.query import SearchFilters
 
-    cached = lib._embedder = CachedQueries(lib.embedder(), [t for t, _ in queries])
+    cached = CachedQueries(lib.embedder(), [t for t, _ in queries])
+    lib.set_embedder(cached)
     for text, filters in queries[:50]:
         lib.search(text, mode="hybrid", filters=SearchFilters(**filters))
     times = []

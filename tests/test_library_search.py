@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paperscope.library import MARK_FILE, Library
+from paperscope.library import Library
 from paperscope.models import hash_id
+from paperscope.search import MARK_FILE
 from paperscope.search.query import SearchFilters
 from tests.conftest import ARXIV_SAMPLE, SEEDS
 

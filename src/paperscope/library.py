@@ -13,9 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import json
-import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,17 +24,14 @@ from paperscope.daily import TRENDING_DAYS, Period, Trend, trending_order
 from paperscope.daily import score as trend_score
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
-from paperscope.search import MARK_FILE
-from paperscope.search.embed import Embedder
-from paperscope.search.hybrid import rrf
-from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
-from paperscope.search.lexical import LexicalIndex, author_key, date_number
+from paperscope.search.engine import SearchEngine
+from paperscope.search.lexical import LexicalIndex
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex
-from paperscope.search.query import MODES, SearchFilters, clean, parse_query
-from paperscope.search.results import Hit, SearchResults
-from paperscope.search.semantic import embed_pending, semantic_search, similar
+from paperscope.search.query import SearchFilters
+from paperscope.search.results import Coverage, SearchResults
+from paperscope.search.semantic import TextEmbedder
 from paperscope.search.vectors import VectorIndex
-from paperscope.store import BatchResult, SQLiteStore, Store, open_store
+from paperscope.store import BatchResult, Store, open_store
 from paperscope.store.collections import CollectionStore
 from paperscope.store.community import CommunityStore
 from paperscope.store.digests import DigestStore
@@ -50,10 +44,6 @@ BATCH = 2_000
 BULK_BATCH = 10_000  # fewer commits rewrite the same index pages less often
 BULK_MIN_PAPERS = 100_000
 BYTES_PER_PAPER_ESTIMATE = 1_000
-SYNC_BATCH = 10_000  # papers per index commit when catching up
-MAX_PAGE = 200
-FUSION_DEPTH = 100  # candidates each ranking brings to the fusion
-FILTER_OVERFETCH = 5  # semantic candidates fetched per wanted hit when filters apply
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
 
 
@@ -129,6 +119,7 @@ class Stats:
     by_year: dict[str, int]
     by_category: dict[str, int]
     imports: int
+    embedded: int = 0  # papers with an embedding, for semantic search
 
 
 class _StrictFailure(Exception):
@@ -197,16 +188,16 @@ class _BatchSink(_Sink):
 class Library:
     """A paperscope library stored in one database (a SQLite path or URL)."""
 
-    def __init__(self, url: str | Path, *, replica_url: str | None = None):
+    def __init__(
+        self,
+        url: str | Path,
+        *,
+        replica_url: str | None = None,
+        embedder: TextEmbedder | None = None,
+    ):
         self.url = str(url)
         self.store = open_store(self.url, replica_url=replica_url)
-        self._lexical: LexicalIndex | PgKeywordIndex | None = None
-        self._vectors: VectorIndex | PgVectorIndex | None = None
-        self._embedder: Embedder | None = None
-        # The web service calls one Library from many threads: index writes
-        # (catching up with the store) and opening the indexes take turns.
-        self._lock = threading.RLock()
-        self._reader_seq: int | None = None  # the index watermark our reader has seen
+        self._embedder = embedder  # None: the default model, loaded on first use
 
     def close(self) -> None:
         self.store.close()
@@ -225,9 +216,11 @@ class Library:
         """How many papers the library holds."""
         return self.store.count()
 
-    def data_version(self) -> int:
-        """A number that moves with every change a page may show (see Store.data_version)."""
-        return self.store.data_version()
+    def data_version(self) -> tuple[int, ...]:
+        """What moves with every change a page may show: the store's data version
+        (see Store.data_version) and the vectors' commits (semantic results and
+        similar papers change as the background embedder works)."""
+        return (self.store.data_version(), *self.vector_index().version())
 
     # -- what people keep: the stores of the people side ------------------
 
@@ -469,96 +462,43 @@ class Library:
                 text.detach()
         raise ValueError(f"cannot export as {format!r}; choose jsonl or bibtex")
 
-    # -- search -----------------------------------------------------------
+    # -- search (the orchestration lives in paperscope.search.engine) -------
+
+    @functools.cached_property
+    def engine(self) -> SearchEngine:
+        """The search over this library's indexes."""
+        return SearchEngine(self.store, self.exact_match, embedder=self._embedder)
 
     @property
     def in_database(self) -> bool:
-        """Whether search lives in the database (PostgreSQL) rather than in
-        index files beside it (SQLite)."""
-        return self.store.dialect == "postgresql"
+        """Whether search lives in the database (PostgreSQL) rather than beside it."""
+        return self.engine.in_database
 
     @property
     def keyword_score(self) -> str:
         """What a keyword hit's score is, as search explanations name it."""
-        return "ts_rank" if self.in_database else "bm25"
+        return self.engine.keyword_score
 
     @property
     def index_path(self) -> Path:
         """On SQLite, search indexes live beside the database: ``library.db.search/``."""
-        if not isinstance(self.store, SQLiteStore):
-            raise ValueError("a PostgreSQL library keeps its search indexes in the database")
-        return Path(str(self.store.path) + ".search")
+        return self.engine.index_path
 
     def lexical_index(self) -> LexicalIndex | PgKeywordIndex:
-        with self._lock:
-            if self._lexical is None and self.in_database:
-                self._lexical = PgKeywordIndex(self.store)
-            if self._lexical is None:
-                index = LexicalIndex(self.index_path / "lexical", rebuild=True)
-                if index.rebuilt:
-                    self._save_mark(0)  # a new schema: every paper must be indexed again
-                self._lexical = index
-            return self._lexical
-
-    def sync_index(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Bring the keyword index up to date with the store; returns papers indexed.
-
-        Reads the store's change sequence after the last number the index
-        applied, so it is cheap when nothing changed and catches up after a
-        crash between a database commit and an index commit. (On PostgreSQL
-        the database keeps its own index current: nothing to do.)
-        """
-        if self.in_database:
-            return 0
-        with self._lock:
-            index = self.lexical_index()
-            assert isinstance(index, LexicalIndex)  # SQLite's: the one kept beside the database
-            since = self._load_mark()
-            if since != self._reader_seq:  # e.g. an import in another process moved it on
-                index.refresh()
-                self._reader_seq = since
-            if since >= self.store.last_change():
-                return 0
-            total = self.store.count_changed_since(since)
-            done = 0
-            for up_to, papers, removed in self.store.changes_since(since, batch=SYNC_BATCH):
-                if removed:
-                    index.remove(removed)
-                if papers:
-                    index.upsert(papers)
-                done += len(papers)
-                self._save_mark(up_to)
-                self._reader_seq = up_to
-                if progress:
-                    progress(done, total)
-            return done
-
-    def _load_mark(self) -> int:
-        try:
-            return int(json.loads((self.index_path / MARK_FILE).read_text())["seq"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return 0
-
-    def _save_mark(self, seq: int) -> None:
-        path = self.index_path / MARK_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"seq": seq}))
-        os.replace(tmp, path)
+        return self.engine.keyword_index()
 
     def vector_index(self) -> VectorIndex | PgVectorIndex:
-        with self._lock:
-            if self._vectors is None and self.in_database:
-                self._vectors = PgVectorIndex(self.store)
-            elif self._vectors is None:
-                self._vectors = VectorIndex(self.index_path / "vectors")
-            else:
-                self._vectors.refresh()  # `paperscope embed` may have run meanwhile
-            return self._vectors
+        return self.engine.vector_index()
 
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = Embedder()
-        return self._embedder
+    def embedder(self) -> TextEmbedder:
+        return self.engine.embedder()
+
+    def set_embedder(self, embedder: TextEmbedder) -> None:
+        self.engine.set_embedder(embedder)
+
+    def sync_index(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the keyword index up to date with the store; returns papers indexed."""
+        return self.engine.sync(progress)
 
     def embed(
         self,
@@ -566,16 +506,13 @@ class Library:
         *,
         graph_progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Embed every paper whose title or abstract has no vector yet (or changed).
+        """Embed every paper whose title or abstract has no vector yet (or
+        changed); resumable and incremental (see SearchEngine.embed)."""
+        return self.engine.embed(progress, graph_progress=graph_progress)
 
-        A batch job: resumable (it continues after the last finished chunk)
-        and incremental (unchanged text is never embedded twice). At the end
-        the vector index's ANN graph is brought up to date and saved, when the
-        index is big enough to use one, so searches do not wait for it."""
-        index = self.vector_index()
-        done = embed_pending(self.store, index, self.embedder(), progress=progress)
-        index.prepare(graph_progress)
-        return done
+    def coverage(self) -> Coverage:
+        """How many papers have an embedding, of all of them."""
+        return self.engine.coverage()
 
     def search(
         self,
@@ -587,71 +524,8 @@ class Library:
         offset: int = 0,
     ) -> SearchResults:
         """Search in ``mode`` (keyword, semantic or hybrid), with a paper the
-        query names exactly (id, URL, DOI, title) put first. Never raises for
-        any query text.
-
-        Hybrid fuses the keyword and semantic rankings with reciprocal rank
-        fusion; papers not embedded yet still come through their keywords,
-        and with no embeddings at all hybrid is keyword search.
-        """
-        if mode not in MODES:
-            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
-        # Control characters and lone surrogates out, for every ranker alike: the
-        # embedding tokenizer raises on a lone surrogate.
-        query = clean(query)
-        self.sync_index()
-        limit = max(1, min(limit, MAX_PAGE))
-        offset = max(0, offset)
-        depth = min(offset + limit + 1, LEXICAL_MAX)
-        rankings: dict[str, list[str]] = {}
-        scores: dict[str, dict[str, float]] = {}
-        semantic = mode in ("semantic", "hybrid") and not self.vector_index().empty
-        if mode in ("keyword", "hybrid"):
-            # Fusion wants a deep keyword ranking; a page of keyword hits alone
-            # (no embeddings yet) needs only the page.
-            fused = mode == "hybrid" and semantic
-            hits = self.lexical_index().search(
-                parse_query(query),
-                limit=max(depth, FUSION_DEPTH) if fused else depth,
-                filters=filters,
-            )
-            rankings["keyword"] = [h.id for h in hits]
-            scores[self.keyword_score] = {h.id: round(h.score, 3) for h in hits}
-        if semantic:
-            found = self._semantic(query, max(depth, FUSION_DEPTH), filters)
-            rankings["semantic"] = [pid for pid, _ in found]
-            scores["cosine"] = {pid: round(score, 4) for pid, score in found}
-        hits_out = []
-        for pid, score, ranks in rrf(rankings):
-            why: dict[str, str | int | float] = {f"{name}_rank": r for name, r in ranks.items()}
-            for name, table in scores.items():
-                if pid in table:
-                    why[name] = table[pid]
-            if len(rankings) == 1:  # one ranking: show its own score, not a fused one
-                score = scores[self.keyword_score if "keyword" in rankings else "cosine"][pid]
-            hits_out.append(Hit(pid, score, why))
-        exact = self.exact_match(query)
-        if exact:
-            rest = [h for h in hits_out if h.id != exact[0]]
-            mine = next((h for h in hits_out if h.id == exact[0]), Hit(exact[0], 0.0))
-            mine.why = {"exact": exact[1], **mine.why}
-            mine.score = max((h.score for h in rest), default=0.0) + 1.0  # above every other hit
-            hits_out = [mine, *rest]
-        page = hits_out[offset : offset + limit]
-        papers = {p.id: p for p in self.store.get_many([h.id for h in page])}  # one query
-        for hit in page:
-            hit.paper = papers.get(hit.id)
-        return SearchResults(query, mode, [h for h in page if h.paper], offset, limit)
-
-    def _semantic(
-        self, query: str, k: int, filters: SearchFilters | None
-    ) -> list[tuple[str, float]]:
-        """Nearest papers to the query's meaning, filtered like keyword results."""
-        if filters is None or filters.is_empty:
-            return semantic_search(self.vector_index(), self.embedder(), query, k)
-        found = semantic_search(self.vector_index(), self.embedder(), query, k * FILTER_OVERFETCH)
-        papers = {p.id: p for p in self.store.get_many([pid for pid, _ in found])}  # one query
-        return [(pid, s) for pid, s in found if _passes(papers.get(pid), filters)][:k]
+        query names exactly put first; never raises for any query text."""
+        return self.engine.search(query, mode=mode, filters=filters, limit=limit, offset=offset)
 
     def similar(self, ref: str, *, limit: int = 10) -> SearchResults:
         """Papers like the one ``ref`` names: nearest by embedding, or, for a
@@ -659,19 +533,7 @@ class Library:
         paper = self.get(ref)
         if paper is None:
             return SearchResults(ref, "similar", [], 0, limit)
-        found = [] if self.vector_index().empty else similar(self.vector_index(), paper.id, limit)
-        if found:
-            hits = [Hit(pid, round(s, 4), {"cosine": round(s, 4), "semantic_rank": r})
-                    for r, (pid, s) in enumerate(found, 1)]  # fmt: skip
-        else:
-            self.sync_index()
-            lexical = self.lexical_index().search(paper.title, limit=limit + 1)
-            hits = [Hit(h.id, h.score, {"keyword_rank": h.rank, self.keyword_score: round(h.score, 3), "via": "title"})
-                    for h in lexical if h.id != paper.id][:limit]  # fmt: skip
-        papers = {p.id: p for p in self.store.get_many([h.id for h in hits])}
-        for hit in hits:
-            hit.paper = papers.get(hit.id)
-        return SearchResults(paper.id, "similar", [h for h in hits if h.paper], 0, limit)
+        return self.engine.similar(paper, limit=limit)
 
     # -- the daily feed -------------------------------------------------
 
@@ -750,30 +612,7 @@ class Library:
         return self.store.author_spelling(name)
 
     def stats(self, top: int = 15) -> Stats:
-        return Stats(**self.store.stats(top))
-
-
-def _passes(paper: Paper | None, f: SearchFilters) -> bool:
-    """The search filters, checked on a paper (for semantic candidates)."""
-    if paper is None:
-        return False
-    if f.categories and not {c.lower() for c in f.categories} & {
-        c.lower() for c in paper.categories
-    }:
-        return False
-    if f.author and author_key(f.author) not in {author_key(a) for a in paper.authors}:
-        return False
-    if f.min_upvotes is not None and paper.total_upvotes < f.min_upvotes:
-        return False
-    if f.date_from or f.date_to:
-        if not paper.published:
-            return False
-        day = date_number(paper.published[:10])
-        if f.date_from and day < date_number(f.date_from):
-            return False
-        if f.date_to and day > date_number(f.date_to, end=True):
-            return False
-    return True
+        return Stats(**self.store.stats(top), embedded=self.vector_index().count())
 
 
 def _counted(

@@ -57,7 +57,7 @@ def libraries(pg_server, tmp_path_factory):
     vectors = source.vectors(ids)
     hashes = source.hashes(ids)
     target.upsert(ids, np.stack([vectors[i] for i in ids]), [hashes[i] for i in ids])
-    postgres._embedder = sqlite.embedder()  # the same model, loaded once
+    postgres.set_embedder(sqlite.embedder())  # the same model, loaded once
     yield sqlite, postgres
     sqlite.close()
     postgres.close()
@@ -129,7 +129,9 @@ def test_hybrid_results_overlap(libraries):
     for query in QUERIES:
         a = sqlite.search(query, mode="hybrid", limit=10).ids
         b = postgres.search(query, mode="hybrid", limit=10).ids
-        assert len(a) == len(b) == 10, query
+        # The same vectors and the same floor: as many hits (semantic-only
+        # ones under the similarity floor are no match on either backend).
+        assert a and len(a) == len(b), (query, a, b)
         tops.append(overlap(a, b))
         assert tops[-1] >= 0.5, (query, a, b)
     assert sum(tops) / len(tops) >= 0.8, tops

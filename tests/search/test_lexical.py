@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from paperscope.models import Paper, new_paper
 from paperscope.search.lexical import (
     MARKER,
-    LexicalHit,
     LexicalIndex,
     LexicalIndexError,
     date_number,
 )
 from paperscope.search.query import SearchFilters, parse_query
+from paperscope.search.results import Hit
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_title_outranks_abstract(tmp_path):
     idx.upsert([in_abstract, in_title])
     hits = idx.search(parse_query("transformers"))
     assert [h.id for h in hits] == [in_title.id, in_abstract.id]
-    assert [h.rank for h in hits] == [1, 2]
+    assert [h.why["keyword_rank"] for h in hits] == [1, 2]
     assert hits[0].score > hits[1].score > 0
 
 
@@ -198,7 +198,7 @@ def test_pagination(index):
     everything = index.search(parse_query("quantum theory"), limit=1000)
     page = index.search(parse_query("quantum theory"), limit=5, offset=5)
     assert [h.id for h in page] == [h.id for h in everything[5:10]]
-    assert [h.rank for h in page] == [6, 7, 8, 9, 10]
+    assert [h.why["keyword_rank"] for h in page] == [6, 7, 8, 9, 10]
 
 
 def test_upsert_replaces(tmp_path, papers):
@@ -286,5 +286,5 @@ def test_hostile_queries_never_raise(index, text, with_filters):
     filters = SearchFilters(categories=[text[:20]], author=text[:30]) if with_filters else None
     hits = index.search(parse_query(text), limit=10, filters=filters)
     assert isinstance(hits, list)
-    assert all(isinstance(h, LexicalHit) for h in hits)
-    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert all(isinstance(h, Hit) and h.why["bm25"] == round(h.score, 3) for h in hits)
+    assert [h.why["keyword_rank"] for h in hits] == list(range(1, len(hits) + 1))

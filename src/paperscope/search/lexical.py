@@ -22,14 +22,16 @@ import json
 import os
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
 from tantivy import FieldType, Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from paperscope.models import Paper
+from paperscope.search import MARK_FILE
+from paperscope.search.indexes import MarkFile
 from paperscope.search.query import ParsedQuery, SearchFilters, clean, parse_query
+from paperscope.search.results import Hit
 
 # Bump when the schema or an analyzer changes: an index built by another
 # version is refused (or rebuilt when asked) instead of silently mis-matching.
@@ -53,15 +55,6 @@ MAX_LIMIT = 10_000
 
 class LexicalIndexError(Exception):
     """The index directory cannot be used as it is; the message says why and what to do."""
-
-
-@dataclass(frozen=True, slots=True)
-class LexicalHit:
-    """One result: the paper id, its BM25 score (0.0 when ordered by date), its 1-based rank."""
-
-    id: str
-    score: float
-    rank: int
 
 
 def _english() -> tantivy.TextAnalyzer:
@@ -137,9 +130,18 @@ class LexicalIndex:
     lock is held only while writing and other processes can write in between.
     """
 
-    def __init__(self, path: Path | str, *, rebuild: bool = False):
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        rebuild: bool = False,
+        mark: Path | None = None,
+        boosts: dict[str, float] | None = None,
+    ):
         self.path = Path(path)
         self.rebuilt = False
+        self.boosts = {**BOOSTS, **(boosts or {})}
+        self._mark = MarkFile(mark or self.path / MARK_FILE)
         self._schema = _schema()
         self._english = _english()
         self._names = _names()
@@ -148,6 +150,8 @@ class LexicalIndex:
         self._index.register_tokenizer("ps_names", self._names)
         self._index.config_reader(reload_policy="manual")
         self._index.reload()
+        if self.rebuilt:
+            self.write_mark(0)  # a new schema: every paper must be indexed again
 
     def _open(self, rebuild: bool) -> tantivy.Index:
         marker = self.path / MARKER
@@ -220,6 +224,12 @@ class LexicalIndex:
         self._index.reload()
         return done
 
+    def read_mark(self) -> int:
+        return self._mark.seq()
+
+    def write_mark(self, seq: int) -> None:
+        self._mark.write(seq)
+
     def refresh(self) -> None:
         """See what another process (or another LexicalIndex) committed since."""
         self._index.reload()
@@ -265,8 +275,10 @@ class LexicalIndex:
         limit: int = 20,
         offset: int = 0,
         filters: SearchFilters | None = None,
-    ) -> list[LexicalHit]:
-        """The hits for ``query`` and ``filters``, best first; [] when neither asks for anything."""
+    ) -> list[Hit]:
+        """The hits for ``query`` and ``filters``, best first; [] when neither asks
+        for anything. Each says its ``keyword_rank`` (1-based, counting the
+        offset) and its ``bm25`` score (0.0 when ordered by date)."""
         if isinstance(query, str):
             query = parse_query(query)
         limit = min(max(0, int(limit)), MAX_LIMIT)
@@ -297,7 +309,7 @@ class LexicalIndex:
             )
             hits = [(0.0, addr) for _, addr in result.hits]
         return [
-            LexicalHit(id=searcher.doc(addr)["id"][0], score=score, rank=offset + i)
+            keyword_hit(searcher.doc(addr)["id"][0], score, offset + i, "bm25")
             for i, (score, addr) in enumerate(hits, 1)
         ]
 
@@ -310,7 +322,7 @@ class LexicalIndex:
                 # BABAR Collaboration"; author: finds those on purpose.
                 continue
             per_field = [
-                Query.boost_query(q, BOOSTS[name])
+                Query.boost_query(q, self.boosts[name])
                 for name in TEXT_FIELDS
                 if (q := self._text(name, term)) is not None
             ]
@@ -373,6 +385,11 @@ class LexicalIndex:
         first = tokens[0].position
         words: list[str | tuple[int, str]] = [(t.position - first, t.text) for t in tokens]
         return Query.phrase_query(self._schema, name, words)
+
+
+def keyword_hit(paper_id: str, score: float, rank: int, scorer: str) -> Hit:
+    """A keyword ranker's hit: its rank and its score, named by the scorer."""
+    return Hit(paper_id, score, {"keyword_rank": rank, scorer: round(score, 3)})
 
 
 def _any(queries: list[Query]) -> Query:

@@ -138,6 +138,10 @@ class VectorIndex:
     def empty(self) -> bool:
         return not self._row
 
+    def version(self) -> tuple[int, int]:
+        """Moves with every commit (compaction included): for caches of results."""
+        return self._manifest["base"], self._manifest["commit"]
+
     def has(self, paper_id: str) -> bool:
         return paper_id in self._row
 

@@ -167,6 +167,20 @@ class Store:
         """Where files that belong to the library are kept (the mail outbox)."""
         raise NotImplementedError
 
+    # -- locks between processes: one holder of a named job at a time -------
+
+    def try_lock(self, name: str) -> bool:
+        """Take the lock ``name`` for this process if no other holds it; True if held.
+        It goes with its holder, even on a crash."""
+        raise NotImplementedError
+
+    def unlock(self, name: str) -> None:
+        raise NotImplementedError
+
+    def lock_holder(self, name: str) -> int | None:
+        """The process id holding lock ``name``, where the backend can tell."""
+        return None
+
     # -- connections: subclasses say how to open one -----------------------
 
     def _connect(self, *, replica: bool = False) -> Connection:
@@ -488,6 +502,15 @@ class Store:
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def ids_newest_first(self) -> list[str]:
+        """Every paper id, the latest in the daily feed first, then the rest by
+        publication date, newest first (undated ones last)."""
+        rows = self.conn.execute(
+            "SELECT id FROM papers ORDER BY feed_date IS NULL, feed_date DESC,"
+            " published IS NULL, published DESC, id"
+        )
+        return [row[0] for row in rows]
 
     def stats(self, top: int = 15) -> dict:
         """Counts of papers in all, by source, by year published and by category."""

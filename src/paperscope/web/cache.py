@@ -21,7 +21,7 @@ kept, at most ``entries`` of them, least recently used out first.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime
 
 MAX_BODY = 1 << 20
@@ -34,7 +34,7 @@ class PageCache:
         self,
         app,
         *,
-        version: Callable[[], int],
+        version: Callable[[], Hashable],
         clock: Callable[[], datetime],
         entries: int = 2_000,
         ttl: int = 60,

@@ -1,0 +1,121 @@
+"""The one contract every search index keeps, and the one loop that keeps it
+in step with the store.
+
+An index is a derived copy of the papers: the keyword index (tantivy BM25 on
+SQLite, the database's own full-text column on PostgreSQL) and the semantic
+index (vectors of the papers' embeddings). Each remembers a watermark, the
+last change of the store's sequence it applied, and :func:`catch_up` brings
+any of them up to date the same way: it reads the changes after the
+watermark chunk by chunk, applies the removals and upserts of a chunk,
+commits, and only then moves the watermark past it. An interrupted run resumes
+after the last whole chunk; a crash between an index commit and the
+watermark write repeats that one chunk, harmlessly (upserts replace).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from paperscope.models import Paper
+from paperscope.search.query import ParsedQuery, SearchFilters
+from paperscope.search.results import Hit
+
+SYNC_BATCH = 10_000  # papers per keyword-index commit when catching up
+EMBED_BATCH = 256  # papers read, embedded and committed at a time
+
+
+class ChangeSource(Protocol):
+    """What the catch-up loop needs of a store (every Store has it)."""
+
+    def last_change(self) -> int: ...
+    def count_changed_since(self, seq: int) -> int: ...
+    def changes_since(
+        self, seq: int, batch: int = ...
+    ) -> Iterator[tuple[int, list[Paper], list[str]]]: ...
+
+
+class SearchIndex(Protocol):
+    """A derived index of papers that :func:`catch_up` maintains and search reads."""
+
+    def read_mark(self) -> int:
+        """The last change of the store this index has applied (0: none)."""
+        ...
+
+    def write_mark(self, seq: int) -> None:
+        """Record that every change up to ``seq`` is applied (called after a commit)."""
+        ...
+
+    def upsert(self, papers: Sequence[Paper]) -> int:
+        """Index ``papers``, replacing older copies; one commit. Returns papers written."""
+        ...
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Forget these papers; one commit."""
+        ...
+
+    def search(
+        self, query: ParsedQuery, *, limit: int = 20, filters: SearchFilters | None = None
+    ) -> list[Hit]:
+        """The best ``limit`` hits for ``query`` within ``filters``, best first."""
+        ...
+
+
+def catch_up(
+    store: ChangeSource,
+    index: SearchIndex,
+    *,
+    batch: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Apply the store's changes after ``index``'s watermark; returns the sum of
+    what its upserts wrote (papers indexed, or embedded: an embedding index
+    skips papers whose text it already has).
+
+    ``progress(done, total)`` counts changed papers looked at, after each
+    chunk is committed.
+    """
+    since = index.read_mark()
+    if since >= store.last_change():
+        return 0
+    total = store.count_changed_since(since)
+    done = written = 0
+    for up_to, papers, removed in store.changes_since(since, batch=batch):
+        if removed:
+            index.remove(removed)
+        if papers:
+            written += index.upsert(papers)
+        index.write_mark(up_to)
+        done += len(papers)
+        if progress:
+            progress(done, total)
+    return written
+
+
+class MarkFile:
+    """A watermark kept in a small JSON file, replaced atomically.
+
+    ``{"seq": n, ...}``: the extra fields (the embedding model's name) say
+    what the change numbers were applied with."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self) -> dict:
+        try:
+            mark = json.loads(self.path.read_text())
+            int(mark["seq"])
+            return mark
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def seq(self) -> int:
+        return int(self.read().get("seq", 0))
+
+    def write(self, seq: int, **extra: str) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seq": seq, **extra}))
+        os.replace(tmp, self.path)
