@@ -8,7 +8,10 @@ import json
 import pytest
 
 from paperscope.library import Library
+from paperscope.models import new_paper
+from paperscope.search.embed import Embedder
 from paperscope.search.query import SearchFilters
+from paperscope.search.results import Coverage
 from tests.conftest import ARXIV_SAMPLE
 
 EMBEDDED = 40  # the first papers of the sample get embeddings; the rest do not
@@ -83,3 +86,43 @@ def test_an_unknown_mode_is_refused_by_name(lib):
 def test_hostile_queries_cannot_break_semantic_or_hybrid_search(lib, query):
     for mode in ("semantic", "hybrid"):
         assert isinstance(lib.search(query, mode=mode).hits, list)
+
+
+def test_meaning_says_how_much_of_the_library_it_covers(lib):
+    results = lib.search("quantum field theory", mode="semantic")
+    assert results.coverage == Coverage(EMBEDDED, 200) and results.partial
+    assert lib.search("quantum field theory", mode="hybrid").coverage == Coverage(EMBEDDED, 200)
+    assert lib.search("quantum field theory", mode="keyword").coverage is None
+    assert lib.stats().embedded == EMBEDDED
+
+
+class Recording:
+    """The real model, noting which texts it was asked to embed, in order."""
+
+    def __init__(self, model: Embedder):
+        self.model = model
+        self.dim, self.model_name = model.dim, model.model_name
+        self.texts: list[str] = []
+
+    def encode(self, texts, batch_size=64):
+        self.texts.extend(texts)
+        return self.model.encode(texts, batch_size)
+
+    def encode_query(self, text):
+        return self.model.encode_query(text)
+
+
+def test_a_backlog_is_embedded_newest_feed_day_first(tmp_path):
+    model = Recording(Embedder())
+    days = [f"2026-11-{day:02d}" for day in range(1, 31)]
+    with Library(tmp_path / "lib.db", embedder=model) as library:
+        with library.store.transaction():  # stored oldest first: the change order
+            library.store.save_papers([
+                new_paper(title=f"Paper of {day}", abstract=f"Findings of {day}.",
+                          feed_date=day, source="hf-page")
+                for day in days
+            ])  # fmt: skip
+        assert library.engine.embed(batch=8) == 30
+        assert [t.split(".")[0] for t in model.texts] == [f"Paper of {d}" for d in reversed(days)]
+        assert library.coverage() == Coverage(30, 30)
+        assert library.engine.embed(batch=8) == 0  # the catch-up after it found nothing to do

@@ -25,7 +25,7 @@ def test_every_worker_gets_the_settings_serve_was_given(tmp_path):
     env["PAPERSCOPE_PAGE_CACHE"] = "0"  # from the environment, beside the options
     proc = subprocess.Popen(
         [sys.executable, "-m", "paperscope", "serve", "--port", str(port), "--workers", "2",
-         "--db", str(db), "--base-url", "https://papers.example.org/"],
+         "--db", str(db), "--base-url", "https://papers.example.org/", "--no-embed"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

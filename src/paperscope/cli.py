@@ -11,6 +11,7 @@ traceback for either.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -519,19 +520,47 @@ def _sync(lib: Library, quiet: bool = False) -> None:
 
 @app.command()
 def embed(
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help="Keep running: embed new papers as they arrive (what serve starts)."
+        ),
+    ] = False,
+    parent: Annotated[
+        int | None,
+        typer.Option(metavar="PID", help="With --watch: stop once process PID has exited."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     db: DbOption = None,
 ) -> None:
     """Compute sentence embeddings for semantic search and similar papers.
 
     Embeds only papers without an embedding or whose title or abstract
-    changed; stopped at any point, it continues where it left off. The model
-    (all-MiniLM-L6-v2) ships inside a Python package: nothing is downloaded.
+    changed, newest feed papers first; stopped at any point, it continues
+    where it left off. `paperscope serve` runs this by itself (--watch), so
+    a site's new papers are embedded within a minute. One embedder writes a
+    library at a time. The model (all-MiniLM-L6-v2) ships inside a Python
+    package: nothing is downloaded.
     """
+    from paperscope.search.background import EmbedderLock
+    from paperscope.search.background import watch as watch_library
+
     with _open(db) as lib:
-        done = _embed(lib, quiet)
-        total = lib.vector_index().count()
-    out.print(f"embedded {done:,} papers; {total:,} have embeddings")
+        if watch:
+            watch_library(lib, parent=parent, say=err.print)
+            return
+        with EmbedderLock(lib) as lock:
+            if not lock.acquire():
+                holder = lock.holder()
+                who = f" (process {holder})" if holder else ""
+                out.print(
+                    f"another embedder{who} is embedding this library, such as the one a "
+                    "running `paperscope serve` starts; it embeds new papers by itself"
+                )
+                return
+            done = _embed(lib, quiet)
+            coverage = lib.coverage()
+    out.print(f"embedded {done:,} papers; {coverage}")
 
 
 @app.command()
@@ -595,7 +624,7 @@ def stats(
     if as_json:
         out.print_json(orjson.dumps(s.__dict__).decode())
         return
-    out.print(f"{s.papers:,} papers from {s.imports:,} imports")
+    out.print(f"{s.papers:,} papers from {s.imports:,} imports; {s.embedded:,} embedded")
     for title, counts in (
         ("source", s.by_source),
         ("year", s.by_year),
@@ -801,6 +830,13 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    embed: Annotated[
+        bool,
+        typer.Option(
+            "--embed/--no-embed",
+            help="Embed papers for semantic search in the background (one embedder a library).",
+        ),
+    ] = True,
 ) -> None:
     """Run the web service: daily papers, trending, search, paper pages, the
     JSON API (docs at /api/docs) and RSS/Atom feeds of every list."""
@@ -810,6 +846,7 @@ def serve(
     with _open_settings(settings) as lib:  # fail here, clearly, if the database cannot be opened
         papers = lib.count()
         where = lib.location
+        coverage = lib.coverage()
     if settings.replica:
         where += f", reading from {redact(settings.replica)}"
     err.print(f"serving {papers:,} papers from {where} on http://{host}:{port}/")
@@ -818,12 +855,35 @@ def serve(
             "note: no PAPERSCOPE_BASE_URL (or --base-url): password-reset emails are not sent "
             "until the site's public address is set"
         )
+    watcher = _start_embedder(settings) if embed else None
+    if watcher:
+        err.print(f"embedding in the background ({coverage} so far)")
     try:
         run_server(settings, host=host, port=port, workers=workers)
     except SystemExit as exc:  # uvicorn's way to say it could not start (it logged why)
         if exc.code in (None, 0):
             raise
         _fail(f"the web service could not start on {host}:{port} (the reason is above)", 1)
+    finally:
+        if watcher:
+            _stop(watcher)
+
+
+def _start_embedder(settings: Settings) -> subprocess.Popen:
+    """`paperscope embed --watch` on the served library, in a child process
+    that exits with this one (see paperscope.search.background)."""
+    env = {**os.environ, "PAPERSCOPE_DB": settings.database}  # not on the command line: a password
+    command = [sys.executable, "-m", "paperscope", "embed", "--watch", "--quiet",
+               "--parent", str(os.getpid())]  # fmt: skip
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()  # the vectors are committed whole: stopping mid-batch loses that batch
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 @digest_app.command("send")

@@ -16,6 +16,7 @@ a weighted ``tsvector`` with a GIN index, and pgvector with an HNSW index;
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,6 +155,7 @@ class PostgresStore(Store):
     def __init__(self, url: str, *, replica_url: str | None = None):
         super().__init__()
         self.url = url
+        self._locks: set[str] = set()  # advisory locks this session holds
         self.replica_url = replica_url or None
         self.has_replica = self.replica_url is not None
         conn = connect(url, vectors=False)  # pgvector's type may not exist before migrating
@@ -171,6 +173,21 @@ class PostgresStore(Store):
         use_vectors(conn)  # the migrated schema has the type now
         self._adopt(conn)
         self.rebuild_indexes()  # left dropped by a bulk load that was killed
+
+    def try_lock(self, name: str) -> bool:
+        """A session-level advisory lock, keyed by the name's hash (taken once:
+        PostgreSQL would count a second take, and want a second release)."""
+        if name not in self._locks:
+            row = self.conn.execute("SELECT pg_try_advisory_lock(?)", (_lock_key(name),))
+            if not row.fetchone()[0]:
+                return False
+            self._locks.add(name)
+        return True
+
+    def unlock(self, name: str) -> None:
+        if name in self._locks:
+            self._locks.discard(name)
+            self.conn.execute("SELECT pg_advisory_unlock(?)", (_lock_key(name),))
 
     def _connect(self, *, replica: bool = False) -> Connection:
         url = self.replica_url if replica and self.replica_url else self.url
@@ -249,3 +266,9 @@ class PostgresStore(Store):
             # it was and chose a plan 7 times slower (bench/README.md).
             self.conn.execute("ANALYZE")
         return len(rows)
+
+
+def _lock_key(name: str) -> int:
+    """An advisory lock key (a signed 64-bit number) for a lock name."""
+    digest = hashlib.blake2b(f"paperscope/{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

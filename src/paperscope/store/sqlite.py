@@ -7,11 +7,13 @@ The SQL itself is shared with PostgreSQL and lives in :mod:`paperscope.store.bas
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import orjson
 
@@ -188,6 +190,7 @@ class SQLiteStore(Store):
         super().__init__()
         self.path = sqlite_path(url)
         self.url = f"sqlite:///{self.path}"
+        self._locks: dict[str, IO[str]] = {}
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
         conn = connect(self.path)
@@ -214,6 +217,38 @@ class SQLiteStore(Store):
     def files_dir(self) -> Path:
         """Where files that go with the library are kept (the mail outbox): beside it."""
         return self.path.parent
+
+    def _lock_path(self, name: str) -> Path:
+        return Path(f"{self.path}.{name}.lock")
+
+    def try_lock(self, name: str) -> bool:
+        """An exclusive ``flock`` on ``library.db.<name>.lock``, which says who holds it."""
+        if name in self._locks:
+            return True
+        file = open(self._lock_path(name), "a+", encoding="utf-8")  # noqa: SIM115 (kept open)
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.close()
+            return False
+        file.seek(0)
+        file.truncate()
+        file.write(f"{os.getpid()}\n")
+        file.flush()
+        self._locks[name] = file
+        return True
+
+    def unlock(self, name: str) -> None:
+        file = self._locks.pop(name, None)
+        if file is not None:
+            fcntl.flock(file, fcntl.LOCK_UN)
+            file.close()
+
+    def lock_holder(self, name: str) -> int | None:
+        try:
+            return int(self._lock_path(name).read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
 
     def _connect(self, *, replica: bool = False) -> Connection:
         # Threads other than the first get a smaller page cache: they are the

@@ -32,9 +32,10 @@ def search_view(library: Library, q: str, mode: str, filters: SearchFilters, pag
     more = results is not None and len(results.hits) > limit
     listing = Listing([h.paper for h in hits if h.paper], offset + len(hits) + more, offset,
                       limit, exact=False)  # fmt: skip
+    coverage = results.coverage if results else None
 
     def as_json(base: str) -> dict:
-        return {
+        found = {
             "query": q,
             "mode": mode,
             "filters": {k: v for k, v in vars(filters).items() if v},
@@ -42,6 +43,9 @@ def search_view(library: Library, q: str, mode: str, filters: SearchFilters, pag
             "more": more,
             "hits": [present.hit_json(h, base + paper_url(h.paper)) for h in hits if h.paper],
         }
+        if coverage:  # meaning took part: how much of the library it could see
+            found["semantic_coverage"] = {"embedded": coverage.embedded, "papers": coverage.papers}
+        return found
 
     label = f"“{q.strip()}”" if q.strip() else "filtered papers"
     return View(
@@ -59,6 +63,7 @@ def search_view(library: Library, q: str, mode: str, filters: SearchFilters, pag
             "hits": hits,
             "searched": searched,
             "words": present.query_words(q),
+            "coverage": coverage,
         },
     )
 
