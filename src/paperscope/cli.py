@@ -530,6 +530,12 @@ def embed(
         int | None,
         typer.Option(metavar="PID", help="With --watch: stop once process PID has exited."),
     ] = None,
+    device: Annotated[
+        str,
+        typer.Option(
+            help="cpu (ONNX Runtime), cuda (PyTorch on the GPU) or auto (the GPU if any)."
+        ),
+    ] = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -544,8 +550,12 @@ def embed(
     """
     from paperscope.search.background import EmbedderLock
     from paperscope.search.background import watch as watch_library
+    from paperscope.search.embed import DEVICES, make_embedder
 
+    if device not in DEVICES:
+        _fail(f"--device {device!r} is not one of {', '.join(DEVICES)}")
     with _open(db) as lib:
+        lib.set_embedder(make_embedder(device))
         if watch:
             watch_library(lib, parent=parent, say=err.print)
             return

@@ -38,6 +38,17 @@ def data_home(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "paperscope"
 
 
+def model_cache(environ: Mapping[str, str] | None = None) -> Path:
+    """Where models built from the installed weights are kept (the ONNX export):
+    ``$PAPERSCOPE_MODEL_CACHE``, else ``$XDG_CACHE_HOME/paperscope/models``
+    (``~/.cache/paperscope/models`` when unset)."""
+    env = os.environ if environ is None else environ
+    if env.get("PAPERSCOPE_MODEL_CACHE"):
+        return Path(env["PAPERSCOPE_MODEL_CACHE"])
+    base = env.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "paperscope" / "models"
+
+
 def _setting(env: str, default: Any = None, *, kind: str = "text", **extra: Any) -> Any:
     """A field of :class:`Settings`: its environment variable, default and kind
     (``text``, ``int``, ``float``, ``port``, ``choice``, ``url``, ``networks``)."""

@@ -24,12 +24,12 @@ from paperscope.daily import TRENDING_DAYS, Period, Trend, trending_order
 from paperscope.daily import score as trend_score
 from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
+from paperscope.search.embed import TextEmbedder
 from paperscope.search.engine import SearchEngine
 from paperscope.search.lexical import LexicalIndex
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex
 from paperscope.search.query import SearchFilters
 from paperscope.search.results import Coverage, SearchResults
-from paperscope.search.semantic import TextEmbedder
 from paperscope.search.vectors import VectorIndex
 from paperscope.store import BatchResult, Store, open_store
 from paperscope.store.collections import CollectionStore

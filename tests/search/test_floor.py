@@ -20,8 +20,8 @@ def judged(name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def lib(tmp_path_factory, shared, embedder):
-    with Library(tmp_path_factory.mktemp("floor") / "lib.db", embedder=embedder) as library:
+def lib(tmp_path_factory, shared):
+    with Library(tmp_path_factory.mktemp("floor") / "lib.db") as library:  # the shipped model
         for path in [*SEEDS, ARXIV_SAMPLE]:
             assert library.import_file(path).ok
         library.embed()

@@ -14,7 +14,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -33,6 +33,17 @@ MAX_CHARS = 2_000
 # Past four threads a 6-layer MiniLM on short batches gains little, and a
 # server has other work; on the 2-core dev box this is 2.
 MAX_THREADS = 4
+
+
+class TextEmbedder(Protocol):
+    """What search needs of an embedding model: :class:`Embedder` (PyTorch) or
+    :class:`~paperscope.search.onnx_embed.OnnxEmbedder` (ONNX Runtime)."""
+
+    dim: int
+    model_name: str
+
+    def encode(self, texts: list[str], batch_size: int = ...) -> np.ndarray: ...
+    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 def model_dir() -> Path:
@@ -85,8 +96,11 @@ class Embedder:
     dim = DIM
     model_name = MODEL_NAME
 
-    def __init__(self, path: Path | None = None, *, threads: int | None = None):
+    def __init__(
+        self, path: Path | None = None, *, threads: int | None = None, device: str = "cpu"
+    ):
         self.path = Path(path) if path else None
+        self.device = device
         self.threads = threads or _default_threads()
         self.encoded = 0
         self._model: SentenceTransformer | None = None
@@ -115,7 +129,7 @@ class Embedder:
         transformers.utils.logging.disable_progress_bar()
         transformers.utils.logging.set_verbosity_error()  # "sequence too long" notes
         torch.set_num_threads(self.threads)
-        model = SentenceTransformer(str(self.path or model_dir()), device="cpu")
+        model = SentenceTransformer(str(self.path or model_dir()), device=self.device)
         got = model.get_embedding_dimension()
         if got != self.dim:
             raise ValueError(
@@ -145,6 +159,33 @@ class Embedder:
     def encode_query(self, text: str) -> np.ndarray:
         """Embed one query: a ``(dim,)`` float32 unit vector."""
         return self.encode([text])[0]
+
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def make_embedder(device: str = "cpu") -> TextEmbedder:
+    """The embedder for ``device``: on a CPU, ONNX Runtime in float32
+    (search/onnx_embed.py): PyTorch's vectors, faster (bench/README.md). The
+    int8 model is faster still, but its semantic search fell 0.012-0.015 below
+    PyTorch's on two judged sets, more than the 0.005 allowed. On a GPU
+    (``cuda``), PyTorch. ``auto`` takes the GPU when there is one. All give
+    vectors of the same model, interchangeable."""
+    if device not in DEVICES:
+        raise ValueError(f"device {device!r} is not one of {', '.join(DEVICES)}")
+    if device == "auto":
+        device = "cuda" if _has_cuda() else "cpu"
+    if device == "cpu":
+        from paperscope.search.onnx_embed import OnnxEmbedder
+
+        return OnnxEmbedder(quantized=False)
+    return Embedder(device=device)
+
+
+def _has_cuda() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

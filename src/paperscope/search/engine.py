@@ -17,7 +17,7 @@ from pathlib import Path
 
 from paperscope.models import Paper
 from paperscope.search import MARK_FILE
-from paperscope.search.embed import Embedder
+from paperscope.search.embed import TextEmbedder, make_embedder
 from paperscope.search.hybrid import DEFAULT_FUSION, Fusion, fuse
 from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, catch_up
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
@@ -29,7 +29,6 @@ from paperscope.search.semantic import (
     SIMILARITY_FLOOR,
     UNKNOWN_WORDS_FLOOR,
     SemanticIndex,
-    TextEmbedder,
 )
 from paperscope.search.vectors import VectorIndex
 from paperscope.store import SQLiteStore, Store
@@ -107,7 +106,7 @@ class SearchEngine:
     def embedder(self) -> TextEmbedder:
         """The embedding model (loaded on its first use, not here)."""
         if self._embedder is None:
-            self._embedder = Embedder()
+            self._embedder = make_embedder("cpu")
         return self._embedder
 
     def set_embedder(self, embedder: TextEmbedder) -> None:

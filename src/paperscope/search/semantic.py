@@ -15,12 +15,10 @@ crash, or a re-import that only changed upvotes, costs no model time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paperscope.models import Paper
-from paperscope.search.embed import paper_text, text_hash
+from paperscope.search.embed import TextEmbedder, paper_text, text_hash
 from paperscope.search.query import ParsedQuery, SearchFilters, parse_query
 from paperscope.search.results import Hit
 
@@ -37,16 +35,6 @@ if TYPE_CHECKING:
 # must reach 0.40, above the best similarity any nonsense query reached (0.353).
 SIMILARITY_FLOOR = 0.20
 UNKNOWN_WORDS_FLOOR = 0.40
-
-
-class TextEmbedder(Protocol):
-    """What the semantic index needs of an embedding model (search/embed.py)."""
-
-    dim: int
-    model_name: str
-
-    def encode(self, texts: list[str], batch_size: int = ...) -> np.ndarray: ...
-    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 def meaning(query: ParsedQuery) -> str:
