@@ -338,3 +338,23 @@ def test_load_model_bytes_checks_what_it_returns(built):
     manifest = json.loads((built / MANIFEST_NAME).read_text())
     assert manifest["files"][INT8_NAME]["size"] == len(data)
     assert manifest["model"] == Embedder.model_name
+
+
+def test_the_ann_graph_and_the_onnx_embedder_live_in_one_process(tmp_path):
+    """ONNX Runtime's extension crashed the process when loaded after usearch's
+    (a server builds its HNSW graph, then embeds its first query): the vector
+    index loads it first. In a child process, since the failure is a SIGSEGV."""
+    script = textwrap.dedent(f"""
+        import numpy as np
+        from paperscope.search.vectors import VectorIndex
+        index = VectorIndex({str(tmp_path / "v")!r}, dim=8, exact_max=10)
+        vectors = np.random.default_rng(1).normal(size=(40, 8)).astype(np.float32)
+        index.upsert([f"p{{i}}" for i in range(40)], vectors, ["0" * 16] * 40)
+        assert index.search(vectors[3], 1)[0][0] == "p3"  # through the HNSW graph
+        import onnxruntime
+        print("alive", onnxruntime.__version__)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "alive" in done.stdout

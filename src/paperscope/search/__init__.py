@@ -1,6 +1,9 @@
-"""Search: the query language (query.py), the BM25 keyword index (lexical.py),
-embeddings and the vector index (embed.py, vectors.py, semantic.py), rank
-fusion (hybrid.py), and the same rankings inside PostgreSQL (pg.py). Every
+"""Search: the query language (query.py), the one index contract and its
+catch-up loop (indexes.py), the BM25 keyword index (lexical.py), embeddings
+(embed.py, onnx_embed.py) and the vector store and semantic index
+(vectors.py, semantic.py), fusion (hybrid.py), the same rankings inside
+PostgreSQL (pg.py), the search itself (engine.py: exact look-up, floor,
+fusion, paging) and the embedder beside a server (background.py). Every
 ranking ends as :class:`~paperscope.search.results.Hit` objects: an id, a
 score and why it matched, so views treat them alike.
 """

@@ -536,7 +536,7 @@ class VectorIndex:
 
     def _ensure_ann(self, progress: Callable[[int, int], None] | None = None) -> Index:
         """The HNSW graph over every live row, read from disk and caught up."""
-        from usearch.index import Index
+        Index = _usearch_index()  # noqa: N806 (a class)
 
         ann = self._ann
         if ann is None:
@@ -620,6 +620,18 @@ class VectorIndex:
                 with contextlib.suppress(OSError):
                     entry.unlink()
         self._ann_unsaved = 0
+
+
+def _usearch_index() -> type[Index]:
+    """usearch's ``Index``, loaded after ONNX Runtime: importing ONNX Runtime's
+    extension once usearch's is loaded crashes the process (SIGSEGV; usearch
+    2.26.6 and onnxruntime 1.31.1, either import alone is fine), while the
+    other order works. The query embedder may load it at any later moment."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
 
 
 def _file_key(path: Path) -> tuple[int, int, int]:
