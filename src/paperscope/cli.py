@@ -885,7 +885,10 @@ def _start_embedder(settings: Settings) -> subprocess.Popen:
     env = {**os.environ, "PAPERSCOPE_DB": settings.database}  # not on the command line: a password
     command = [sys.executable, "-m", "paperscope", "embed", "--watch", "--quiet",
                "--parent", str(os.getpid())]  # fmt: skip
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    from paperscope.search.background import lower_priority
+
+    # Niced before it starts, so that even its imports yield to the pages.
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, preexec_fn=lower_priority)
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -197,7 +197,10 @@ class Library:
     ):
         self.url = str(url)
         self.store = open_store(self.url, replica_url=replica_url)
-        self._embedder = embedder  # None: the default model, loaded on first use
+        # The search over this library's indexes, made here (it opens nothing
+        # yet) so that the web service's threads share one. An embedder of
+        # None is the default model, loaded on first use.
+        self.engine = SearchEngine(self.store, self.exact_match, embedder=embedder)
 
     def close(self) -> None:
         self.store.close()
@@ -463,11 +466,6 @@ class Library:
         raise ValueError(f"cannot export as {format!r}; choose jsonl or bibtex")
 
     # -- search (the orchestration lives in paperscope.search.engine) -------
-
-    @functools.cached_property
-    def engine(self) -> SearchEngine:
-        """The search over this library's indexes."""
-        return SearchEngine(self.store, self.exact_match, embedder=self._embedder)
 
     @property
     def in_database(self) -> bool:

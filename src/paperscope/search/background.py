@@ -60,6 +60,14 @@ class EmbedderLock:
         self.release()
 
 
+def lower_priority() -> None:
+    """Run this process at NICE (once: serve already starts the watcher so)."""
+    with contextlib.suppress(OSError):
+        now = os.nice(0)
+        if now < NICE:
+            os.nice(NICE - now)
+
+
 def watch(
     library: Library,
     *,
@@ -79,8 +87,7 @@ def watch(
         if parent is not None and os.getppid() != parent:
             raise ParentGone
 
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
+    lower_priority()
     lock = EmbedderLock(library)
     waiting = False
     try:

@@ -35,6 +35,9 @@ from paperscope.store import SQLiteStore, Store
 
 MAX_PAGE = 200
 FUSION_DEPTH = 100  # candidates each ranking brings to the fusion
+# Backlog papers embedded and committed at a time: small, so that the first
+# searchable papers of a new library come seconds after the start.
+BACKLOG_BATCH = 64
 Exact = Callable[[str], "tuple[str, str] | None"]
 
 
@@ -161,10 +164,11 @@ class SearchEngine:
         have = set(index.vectors.ids())
         missing = [pid for pid in self.store.ids_newest_first() if pid not in have]
         done = 0
-        for start in range(0, len(missing), batch):
-            done += index.upsert(self.store.get_many(missing[start : start + batch]))
+        step = min(batch, BACKLOG_BATCH)
+        for start in range(0, len(missing), step):
+            done += index.upsert(self.store.get_many(missing[start : start + step]))
             if progress:
-                progress(start + min(batch, len(missing) - start), len(missing))
+                progress(start + min(step, len(missing) - start), len(missing))
         return done
 
     def coverage(self) -> Coverage:
