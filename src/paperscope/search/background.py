@@ -74,13 +74,12 @@ def watch(
     poll: float = POLL_SECONDS,
     parent: int | None = None,
     say: Callable[[str], None] = print,
-    passes: int | None = None,
 ) -> None:
     """Embed the library's papers, then keep embedding new ones until stopped.
 
     With ``parent``, return once that process is gone (the server exited).
-    ``passes`` bounds the passes, for tests. Waits while another process holds
-    the embedder lock, and takes over when it goes.
+    Waits while another process holds the embedder lock, and takes over when
+    it goes.
     """
 
     def check_parent(*_: object) -> None:
@@ -97,9 +96,8 @@ def watch(
                 waiting = True
             check_parent()
             time.sleep(poll)
-        done_passes = 0
         announced = False
-        while passes is None or done_passes < passes:
+        while True:
             started = time.perf_counter()
             embedded = library.embed(check_parent)
             coverage = library.coverage()
@@ -107,9 +105,6 @@ def watch(
                 seconds = time.perf_counter() - started
                 say(f"embedder: {embedded:,} papers embedded in {seconds:.0f} s; {coverage}")
                 announced = True
-            done_passes += 1
-            if passes is not None and done_passes >= passes:
-                break
             check_parent()
             time.sleep(poll)
     except ParentGone:
