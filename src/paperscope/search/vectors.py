@@ -45,6 +45,7 @@ import numpy as np
 
 from paperscope.search import MARK_FILE
 from paperscope.search.embed import normalize
+from paperscope.search.indexes import MarkFile
 
 if TYPE_CHECKING:
     from usearch.index import Index
@@ -170,18 +171,10 @@ class VectorIndex:
 
     def read_mark(self) -> dict:
         """``{"seq": last change embedded, "model": model name}``, or {} when there is none."""
-        try:
-            mark = json.loads((self.path / MARK_FILE).read_text())
-            int(mark["seq"])
-            return mark
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
+        return MarkFile(self.path / MARK_FILE).read()
 
     def write_mark(self, seq: int, model: str) -> None:
-        path = self.path / MARK_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"seq": seq, "model": model}))
-        os.replace(tmp, path)
+        MarkFile(self.path / MARK_FILE).write(seq, model=model)
 
     @_locked
     def search(
