@@ -37,6 +37,7 @@ from typing import BinaryIO, NamedTuple, TextIO
 from paperscope.importers.base import FormatError, Item, read_lines
 from paperscope.models import InvalidPaper, Paper, new_paper, normalize_doi, normalize_space
 from paperscope.models import parse_arxiv_id as _arxiv
+from paperscope.tex import unlatex
 
 NAME = "bibtex"
 SOURCE = "bibtex"
@@ -67,15 +68,6 @@ _CATEGORY = re.compile(
     r"|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas"
     r"|dg-ga|funct-an|mtrl-th|patt-sol|plasm-ph|q-alg|solv-int|supr-con"
 )
-_ACCENTS = {"`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304",
-            "u": "\u0306", ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b",
-            "v": "\u030c", "c": "\u0327", "k": "\u0328"}  # fmt: skip
-_ACCENT = re.compile(
-    r"\\([`'^~=.\"]|[uvHcrk](?![A-Za-z]))\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))"
-)
-_LETTERS = {"l": "ł", "L": "Ł", "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ",
-            "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ"}  # fmt: skip
-_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[lLoOij])(?![A-Za-z])(?:\{\}|\s)?")
 _CONTROL_GROUP = re.compile(r"\{\\[A-Za-z]+\}")  # "{\L}ukasz": the braces end the command
 _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -325,18 +317,6 @@ def authors(value: str) -> tuple[list[str], bool]:
             parts = [parts[-1], parts[0], *parts[1:-1]]
         display.append(plain(unlatex(" ".join(p for p in parts if p))))
     return [d for d in display if d], others
-
-
-def unlatex(text: str) -> str:
-    """LaTeX accents (``{\\"o}``, ``\\'{e}``, ``{\\L}``) to Unicode, as arXiv gives names."""
-
-    def accent(m: re.Match[str]) -> str:
-        base = (m[2] or m[3]).replace("\\i", "i").replace("\\j", "j")
-        if base.startswith("\\"):
-            return m[0]  # an accent on a command we do not know: left as it is
-        return unicodedata.normalize("NFC", base + _ACCENTS[m[1]])
-
-    return _LETTER.sub(lambda m: _LETTERS[m[1]], _ACCENT.sub(accent, text))
 
 
 def to_paper(fields: dict[str, str]) -> Paper:
