@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
 
+from paperscope.tex import unlatex
+
 # Limits on one record. Real arXiv titles stay under 400 characters and
 # abstracts under 2,000; these bounds are generous but stop a corrupt file
 # from storing a 10 MB "title".
@@ -60,7 +62,14 @@ def tidy_name(name: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """Fold a title for matching: case, accents, punctuation and spacing removed."""
+    """Fold a title for matching: case, accents (TeX's too), punctuation and
+    spacing removed, so ``Gr\\"obner`` and ``Gröbner`` are one title."""
+    if "\\" in title or "{" in title:
+        title = unlatex(title).replace("{", "").replace("}", "")  # {\c C}elik: one word
+    return _fold(title)
+
+
+def _fold(title: str) -> str:
     if title.isascii():  # the common case, and ten times faster
         return " ".join(_WORD.findall(title.lower()))
     folded = unicodedata.normalize("NFKD", title).casefold()
@@ -70,7 +79,11 @@ def title_key(title: str) -> str:
 
 def title_hash(title: str) -> str:
     """A stable 16-hex-digit hash of the folded title."""
-    return hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
+    return _hash(title_key(title))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def hash_id(title: str) -> str:
@@ -104,7 +117,8 @@ def normalize_doi(text: str | None) -> str:
     """The bare DOI (``10.x/y``) in a DOI, ``doi:`` string or doi.org URL, case kept."""
     if not text:
         return ""
-    m = _DOI.search(text.strip())
+    # BibTeX writers double-brace DOIs ({{10.1016/x}}): no DOI holds a brace.
+    m = _DOI.search(text.replace("{", "").replace("}", "").strip())
     return m.group(1).rstrip(".,;") if m else ""
 
 
@@ -138,6 +152,13 @@ class Paper:
     categories: list[str] = field(default_factory=list)
     doi: str = ""
     journal_ref: str = ""
+    # Where the work appeared, field by field, as bibliographic formats give it
+    # (BibTeX journal/volume/number/pages, RIS JO/VL/IS/SP-EP, CSL-JSON);
+    # journal_ref stays the one readable line pages show.
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
     comments: str = ""
     license: str = ""
     submitter: str = ""
@@ -166,13 +187,25 @@ class Paper:
         return self.categories[0] if self.categories else None
 
     def identity_keys(self) -> list[str]:
-        """Identity keys used to find this paper again: arXiv id, DOI, title."""
+        """Identity keys used to find this paper again: arXiv id, DOI, title.
+
+        A title key alone is not proof of identity: the store checks
+        :func:`same_work` before it merges two records found by title.
+        """
         keys = [] if is_hash_id(self.id) else ["arxiv:" + self.id]
         if self.doi:
             keys.append("doi:" + self.doi.lower())  # DOIs are case-insensitive
         if self.title:
             keys.append("title:" + title_hash(self.title))
+            if ("\\" in self.title or "{" in self.title) and (legacy := _hash(_fold(self.title))) != keys[-1][6:]:
+                # Titles with TeX accents or braces were keyed without
+                # decoding them before; the old key finds papers stored then.
+                keys.append("title:" + legacy)
         return keys
+
+    @property
+    def venue(self) -> tuple[str, str, str, str]:
+        return (self.journal, self.volume, self.issue, self.pages)
 
 
 class InvalidPaper(ValueError):
@@ -183,30 +216,40 @@ def new_paper(
     *,
     title: str,
     arxiv_id: str | None = None,
+    paper_id: str | None = None,
     source: str,
     **values,
 ) -> Paper:
     """Build a normalised :class:`Paper` from importer values.
 
     Whitespace in the title and abstract is collapsed (LaTeX kept verbatim),
-    the id is the arXiv id without version when known, else a title hash.
-    Raises :class:`InvalidPaper` for records that cannot be stored.
+    the id is the arXiv id without version when known, else ``paper_id`` when
+    the file gives one of paperscope's own ``t-`` ids (an export keeps its
+    ids), else a title hash. Raises :class:`InvalidPaper` for records that
+    cannot be stored.
     """
     title = normalize_space(title)
     if not title:
         raise InvalidPaper("the record has no title")
+    if not title_key(title):
+        raise InvalidPaper(f"the title {title[:60]!r} has no letters or digits")
     parsed = parse_arxiv_id(arxiv_id) if arxiv_id else None
     if arxiv_id and parsed is None:
         raise InvalidPaper(f"{arxiv_id[:80]!r} is not an arXiv id")
+    if paper_id is not None and not _HASH_ID.fullmatch(paper_id):
+        raise InvalidPaper(f"id {paper_id[:60]!r} is not t- and 16 hex digits")
     values["abstract"] = normalize_space(values.get("abstract"))
     values["doi"] = normalize_doi(values.get("doi"))
-    for name in ("journal_ref", "comments", "license", "submitter", "submitted_by"):
+    for name in (
+        "journal_ref", "journal", "volume", "issue", "pages",
+        "comments", "license", "submitter", "submitted_by",
+    ):  # fmt: skip
         values[name] = normalize_space(values.get(name))
     authors = [tidy_name(a) for a in values.get("authors") or []]
     values["authors"] = [a for a in authors if a]
     values["categories"] = _unique(c.strip() for c in values.get("categories") or [] if c.strip())
     paper = Paper(
-        id=parsed[0] if parsed else hash_id(title),
+        id=parsed[0] if parsed else paper_id or hash_id(title),
         title=title,
         sources=[source],
         **values,
@@ -248,7 +291,10 @@ def validate(paper: Paper) -> None:
     if paper.authors and max(map(len, paper.authors)) > MAX_AUTHOR_NAME:
         for i, name in enumerate(paper.authors, 1):
             _check_len(f"author {i}", name, MAX_AUTHOR_NAME)
-    for name in ("doi", "journal_ref", "comments", "license", "submitter", "submitted_by"):
+    for name in (
+        "doi", "journal_ref", "journal", "volume", "issue", "pages",
+        "comments", "license", "submitter", "submitted_by",
+    ):  # fmt: skip
         _check_len(name, getattr(paper, name), MAX_FIELD)
     if paper.author_count is not None and paper.author_count < 0:
         raise InvalidPaper("author count is negative")
@@ -292,6 +338,8 @@ def merge(old: Paper, new: Paper) -> Paper:
     - published: the more precise of two values that agree, else the more
       trusted source's;
       updated: the latest; versions: the union by number;
+    - venue (journal, volume, issue, pages): taken whole from one record, the
+      more trusted source's, else the one that says more, else the old one;
     - categories: the more trusted source's order, then any others;
     - links and sources: the union; upvotes: the highest reported;
     - feed day and submitter: the first one set is kept.
@@ -328,6 +376,7 @@ def merge(old: Paper, new: Paper) -> Paper:
     if newer_wins:
         links.update(new.links)
 
+    venue = _merge_venue(old, new, p_old, p_new)
     return replace(
         old,
         id=old.id if not is_hash_id(old.id) or is_hash_id(new.id) else new.id,
@@ -341,6 +390,10 @@ def merge(old: Paper, new: Paper) -> Paper:
         categories=categories,
         doi=text(old.doi, new.doi),
         journal_ref=text(old.journal_ref, new.journal_ref),
+        journal=venue[0],
+        volume=venue[1],
+        issue=venue[2],
+        pages=venue[3],
         comments=text(old.comments, new.comments),
         license=text(old.license, new.license),
         submitter=text(old.submitter, new.submitter),
@@ -350,6 +403,94 @@ def merge(old: Paper, new: Paper) -> Paper:
         feed_date=old.feed_date or new.feed_date,
         submitted_by=old.submitted_by or new.submitted_by,
     )
+
+
+def _merge_venue(old: Paper, new: Paper, p_old: int, p_new: int) -> tuple[str, str, str, str]:
+    a, b = old.venue, new.venue
+    filled_a, filled_b = sum(map(bool, a)), sum(map(bool, b))
+    if not filled_b or (filled_a and (p_old > p_new or (p_old == p_new and filled_a >= filled_b))):
+        chosen = a
+    else:
+        chosen = b
+    return chosen
+
+
+# -- one work or two ----------------------------------------------------------
+
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_FIRST_NUMBER = re.compile(r"\d+")
+
+
+def same_work(a: Paper, b: Paper) -> bool:
+    """Whether two records whose titles fold alike are one work.
+
+    A title alone is weak: an editor's 37 "Editorial comments", two papers
+    called "The Copper Oxide Rectifier" (1936 and 1951). Two records are one
+    work when nothing they both know disagrees:
+    - their DOIs (when both have one) are the same;
+    - the first authors' family names agree (when both list authors);
+    - their years are at most one apart (when both have one);
+    - where they appeared agrees: the same journal's another volume, issue or
+      first page is another work.
+    A preprint and its published version (one has an arXiv id, the other
+    not) are one work when the people agree, whatever the years and venue.
+    """
+    if a.doi and b.doi and a.doi.lower() != b.doi.lower():
+        return False
+    if a.authors and b.authors and not _same_person(a.authors[0], b.authors[0]):
+        return False
+    if is_hash_id(a.id) != is_hash_id(b.id):
+        return True  # a preprint and its published version
+    year_a, year_b = _year(a), _year(b)
+    if year_a is not None and year_b is not None and abs(year_a - year_b) > 1:
+        return False
+    return not _venues_differ(a, b)
+
+
+def work_id(paper: Paper) -> str:
+    """The id of a paper with no arXiv id whose title another work already has:
+    the title hash of the title, first author's family name, year and venue,
+    which differ between any two records :func:`same_work` tells apart."""
+    family = _family(paper.authors[0]) if paper.authors else ""
+    year = _year(paper)
+    parts = (title_key(paper.title), family, str(year or ""), *paper.venue[1:], paper.doi.lower())
+    return "t-" + _hash("\x1f".join(parts))
+
+
+def _year(paper: Paper) -> int | None:
+    published = paper.published
+    return int(published[:4]) if published and published[:4].isdigit() else None
+
+
+def _name_words(name: str) -> list[str]:
+    words = title_key(name).split()
+    return [w for w in words if w not in _NAME_SUFFIXES]
+
+
+def _family(name: str) -> str:
+    words = _name_words(name)
+    return words[-1] if words else ""
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Whether two spellings of a first author share the family name; either
+    order of given and family name counts ("Wei Zhang", "Zhang Wei")."""
+    words_a, words_b = _name_words(a), _name_words(b)
+    if not words_a or not words_b:
+        return True
+    return words_a[-1] in words_b or words_b[-1] in words_a
+
+
+def _venues_differ(a: Paper, b: Paper) -> bool:
+    for x, y in ((a.volume, b.volume), (a.issue, b.issue), (_first_page(a), _first_page(b))):
+        if x and y and title_key(x) != title_key(y):
+            return True
+    return False
+
+
+def _first_page(paper: Paper) -> str:
+    m = _FIRST_NUMBER.search(paper.pages)
+    return m[0] if m else paper.pages
 
 
 def _merge_published(a: str | None, b: str | None, pa: int, pb: int) -> str | None:

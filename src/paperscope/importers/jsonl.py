@@ -29,7 +29,7 @@ SOURCE = "jsonl"
 
 _LIST_FIELDS = {"authors", "categories", "sources"}
 _TEXT_FIELDS = {"title", "abstract", "doi", "journal_ref", "comments", "license", "submitter",
-                "submitted_by"}  # fmt: skip
+                "submitted_by", "journal", "volume", "issue", "pages"}  # fmt: skip
 _DATE_FIELDS = {"published", "updated", "feed_date"}
 
 

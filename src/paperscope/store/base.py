@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -24,12 +24,22 @@ from typing import Any, Protocol
 
 import orjson
 
-from paperscope.models import Paper, Version, canonical, is_hash_id, merge
+from paperscope.models import (
+    Paper,
+    Version,
+    canonical,
+    hash_id,
+    is_hash_id,
+    merge,
+    same_work,
+    work_id,
+)
 
 _COLUMNS = (
     "id", "title", "abstract", "authors", "author_count", "published", "updated",
     "versions", "categories", "doi", "journal_ref", "comments",
     "license", "submitter", "links", "sources", "upvotes", "feed_date", "submitted_by",
+    "journal", "volume", "issue", "pages",
 )  # fmt: skip
 # Read, never written by save_papers: votes are counted by triggers (0005).
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + ", votes FROM papers"
@@ -46,6 +56,20 @@ _UPDATE = (
 _SET_KEY = "INSERT INTO paper_keys VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET paper_id = excluded.paper_id"
 _SET_REMOVED = (
     "INSERT INTO removed_papers VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq"
+)
+# Moving what people made from a removed duplicate to the kept paper
+# (parameters: kept id, removed id); what cannot move (a second vote by the
+# same person) goes with the removed paper.
+_MOVE_CONTRIBUTIONS = (
+    "INSERT INTO votes (user_id, paper_id, created_at)"
+    " SELECT user_id, ?, created_at FROM votes WHERE paper_id = ? ON CONFLICT DO NOTHING",
+    "INSERT INTO collection_papers (collection_id, paper_id, added_at)"
+    " SELECT collection_id, ?, added_at FROM collection_papers WHERE paper_id = ?"
+    " ON CONFLICT DO NOTHING",
+    "INSERT INTO submissions (paper_id, user_id, day, submitted_at)"
+    " SELECT ?, user_id, day, submitted_at FROM submissions WHERE paper_id = ?"
+    " ON CONFLICT DO NOTHING",
+    "UPDATE comments SET paper_id = ? WHERE paper_id = ?",
 )
 _HARVEST = (
     "name", "params", "resumption_token", "pages", "records", "last_datestamp", "complete",
@@ -292,17 +316,23 @@ class Store:
         keyed = [(p, p.identity_keys()) for p in papers]  # folding titles is the costly part
         result = BatchResult()
         keymap = self._lookup_keys({k for _, keys in keyed for k in keys})
+        # Papers stored under a title hash are loaded by id too: a record of
+        # another work with the same title must not take the same id.
+        by_id = {i for record, _ in keyed if is_hash_id(record.id) for i in _own_ids(record)}
         entries: dict[str, _Entry] = {
-            p.id: _Entry(p, p.id, p) for p in self._load(_candidates(keyed, keymap))
+            p.id: _Entry(p, p.id, p) for p in self._load(_candidates(keyed, keymap) | by_id)
         }
         folded: list[tuple[str, str]] = []  # (removed id, kept id)
 
         for record, keys in keyed:
             matches = self._matches(record, keys, keymap, entries)
             if not matches:
-                if record.id in entries:  # e.g. same title hash, no keys overlap
-                    matches = [record.id]
+                same = _same_id(record, entries)
+                if same is not None:  # e.g. same title hash, no keys overlap
+                    matches = [same]
                 else:
+                    if record.id in entries:  # the title's id is another work's
+                        record = replace(record, id=work_id(record))
                     entries[record.id] = _Entry(canonical(record), None, None, keys)
                     for key in keys:
                         keymap.setdefault(key, record.id)
@@ -345,6 +375,9 @@ class Store:
             # Two different arXiv ids are two papers, whatever their titles.
             if not is_hash_id(pid) and not is_hash_id(record.id) and pid != record.id:
                 continue
+            # A title alone must agree with the rest: people, year, venue.
+            if key.startswith("title:") and not same_work(record, entries[pid].paper):
+                continue
             found.append(pid)
         # Prefer the paper that has an arXiv id; fold title-hash duplicates into it.
         found.sort(key=is_hash_id)
@@ -361,11 +394,6 @@ class Store:
             seq += 1
             return seq
 
-        for removed, kept in folded:
-            conn.execute("UPDATE paper_keys SET paper_id = ? WHERE paper_id = ?", (kept, removed))
-            conn.execute("DELETE FROM papers WHERE id = ?", (removed,))
-            conn.execute(_SET_KEY, ("id:" + removed, kept))
-            conn.execute(_SET_REMOVED, (removed, next_seq()))
         new_rows: list[tuple] = []
         key_rows: list[tuple[str, str]] = []
         author_rows: list[tuple[str, int, str]] = []
@@ -403,6 +431,26 @@ class Store:
         conn.executemany(
             "INSERT INTO paper_categories VALUES (?, ?) ON CONFLICT DO NOTHING", category_rows
         )
+        for removed, kept in folded:  # last: the kept paper is written by now
+            self._fold(removed, kept)
+
+    def _fold(self, removed: str, kept: str) -> None:
+        """Remove a paper that turned out to be another record of ``kept``.
+
+        What people made with it moves first, in the same transaction: votes
+        (the vote triggers move the counts), comments, collection entries and
+        the feed submission. Where a person had voted for or saved both, one
+        is kept. The removed id stays an alias of the kept paper.
+        """
+        conn = self.conn
+        for sql in _MOVE_CONTRIBUTIONS:
+            conn.execute(sql, (kept, removed))
+        conn.execute("UPDATE paper_keys SET paper_id = ? WHERE paper_id = ?", (kept, removed))
+        conn.execute("DELETE FROM papers WHERE id = ?", (removed,))
+        conn.execute(_SET_KEY, ("id:" + removed, kept))
+        seq = self._seq() + 1  # the triggers may have moved the counter
+        conn.execute(_SET_REMOVED, (removed, seq))
+        conn.execute("UPDATE counters SET value = ? WHERE name = 'seq'", (seq,))
 
     # Both look-ups pass their list as one parameter (in_list): one prepared
     # statement whatever the batch. (Building "IN (?, ?, ...)" per batch filled
@@ -691,6 +739,27 @@ def _candidates(keyed: list[tuple[Paper, list[str]]], keymap: dict[str, str]) ->
     return found
 
 
+def _own_ids(record: Paper) -> tuple[str, ...]:
+    """The ids a title-hash record may already be stored under: its own (the
+    title's hash, or the id an export carried) and its work id."""
+    return (record.id, work_id(record))
+
+
+def _same_id(record: Paper, entries: dict[str, _Entry]) -> str | None:
+    """The stored or batched paper a title-hash record is by id, if any. An id
+    the file gave (an export's, not the title's hash) is trusted; a title's
+    hash is another work's when the two disagree (see :func:`same_work`)."""
+    if not is_hash_id(record.id):
+        return record.id if record.id in entries else None
+    computed = record.id == hash_id(record.title)
+    for pid in _own_ids(record):
+        entry = entries.get(pid)
+        if entry is not None and (not computed or same_work(record, entry.paper)):
+            return pid
+        computed = True  # a work id is computed
+    return None
+
+
 def _repoint(keymap: dict[str, str], old: str, new: str) -> None:
     for key, pid in keymap.items():
         if pid == old:
@@ -707,7 +776,7 @@ def _row(p: Paper) -> tuple:
         p.updated, _dumps([[v.version, v.created, v.size] for v in p.versions]),
         _dumps(p.categories), p.doi, p.journal_ref, p.comments,
         p.license, p.submitter, _dumps(p.links), _dumps(p.sources), p.upvotes,
-        p.feed_date, p.submitted_by,
+        p.feed_date, p.submitted_by, p.journal, p.volume, p.issue, p.pages,
     )  # fmt: skip
 
 
@@ -719,5 +788,6 @@ def _paper(row: tuple) -> Paper:
         versions=[Version(*v) for v in loads(row[7])], categories=loads(row[8]),
         doi=row[9], journal_ref=row[10], comments=row[11], license=row[12],
         submitter=row[13], links=loads(row[14]), sources=loads(row[15]),
-        upvotes=row[16], feed_date=row[17], submitted_by=row[18], votes=row[19],
+        upvotes=row[16], feed_date=row[17], submitted_by=row[18], journal=row[19],
+        volume=row[20], issue=row[21], pages=row[22], votes=row[23],
     )  # fmt: skip

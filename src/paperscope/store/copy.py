@@ -101,7 +101,7 @@ PLAN = _plan(
     ("papers", "id",
      "id title abstract authors author_count published updated versions categories"
      " doi journal_ref comments license submitter links sources upvotes"
-     " feed_date submitted_by created_at modified_at seq"),  # not votes: see above
+     " feed_date submitted_by journal volume issue pages created_at modified_at seq"),  # not votes: see above
     ("paper_keys", "key", "key paper_id"),
     ("paper_authors", "paper_id position", "paper_id position name"),
     ("paper_categories", "paper_id category", "paper_id category"),
