@@ -28,7 +28,17 @@ SOURCE_PRIORITY = {
     "arxiv-snapshot": 3,
     "arxiv-oai": 3,
     "arxiv-api": 3,
+    "arxiv-oai-dc": 3,
+    # Reference managers and bibliographic databases: what a person or an
+    # indexer typed, often the published version's venue, but arXiv's text wins.
     "bibtex": 1,
+    "ris": 1,
+    "csl-json": 1,
+    "endnote": 1,
+    "medline": 1,
+    "isi": 1,
+    # Hugging Face: its API's JSON is structured, a saved page is scraped text.
+    "hf-api": 1,
     "hf-page": 0,
     "demo": -1,  # synthetic (paperscope demo): any real record wins a merge with it
 }
