@@ -21,6 +21,12 @@ _MODULES = {
     "oai-pmh": "paperscope.importers.oai_pmh",
     "arxiv-atom": "paperscope.importers.arxiv_atom",
     "bibtex": "paperscope.importers.bibtex",
+    # Reference-manager exports: each known by its first line or its first item.
+    "ris": "paperscope.importers.ris",
+    "endnote": "paperscope.importers.endnote",
+    "medline": "paperscope.importers.medline",
+    "isi": "paperscope.importers.isi",
+    "csl-json": "paperscope.importers.csl_json",
     "hf-page": "paperscope.importers.hf_page",
 }
 
