@@ -11,9 +11,9 @@ import pytest
 from paperscope.importers import csl_json
 from paperscope.importers.base import FormatError, Item
 from paperscope.models import Paper
-from tests.importers.realfiles import REAL
+from tests.conftest import SHARED
 
-SAMPLE = REAL / "other" / "sample.csl.json"
+SAMPLE = SHARED / "data" / "real-formats" / "other" / "sample.csl.json"
 
 
 def parse(data: str | bytes) -> list[Item]:

@@ -14,9 +14,9 @@ import pytest
 from paperscope.importers import ris
 from paperscope.importers.base import FormatError, Item
 from paperscope.models import Paper
-from tests.importers.realfiles import REAL
+from tests.conftest import SHARED
 
-OTHER = REAL / "other"
+OTHER = SHARED / "data" / "real-formats" / "other"
 
 
 def parse(data: str | bytes) -> list[Item]:

@@ -10,9 +10,9 @@ import pytest
 from paperscope.importers import endnote, isi, medline
 from paperscope.importers.base import FormatError, Item
 from paperscope.models import Paper
-from tests.importers.realfiles import REAL
+from tests.conftest import SHARED
 
-OTHER = REAL / "other"
+OTHER = SHARED / "data" / "real-formats" / "other"
 
 
 def read(module, name: str) -> list[Item]:
