@@ -151,7 +151,8 @@ def test_entity_declarations_are_refused():
 
 
 def test_no_records_match_is_an_empty_complete_page():
-    assert items("error_norecordsmatch.xml") == []
+    with pytest.raises(FormatError, match="answered noRecordsMatch.*the file holds no records"):
+        items("error_norecordsmatch.xml")  # imported, it is refused with a reason
     with open(DATA / "error_norecordsmatch.xml", "rb") as f:
         page = parse_page(f)
     assert page.items == [] and page.resumption_token is None
@@ -185,12 +186,14 @@ def test_unsupported_metadata_format_is_a_record_error():
         b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>\n'
         b"<record><header><identifier>oai:arXiv.org:1706.03762</identifier>"
         b"<datestamp>2024-01-01</datestamp></header><metadata>"
-        b'<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"/>'
+        b'<marc:record xmlns:marc="http://www.loc.gov/MARC21/slim"/>'
         b"</metadata></record></ListRecords></OAI-PMH>"
     )
     (item,) = parse(io.BytesIO(doc))
     assert item.line == 2
-    assert item.error == "metadata format dc is not supported (use arXivRaw or arXiv)"
+    assert item.error == (
+        "metadata in <record> is not a format this reader knows (arXivRaw, arXiv or oai_dc)"
+    )
 
 
 def test_version_updates_merge_into_one_paper(store):

@@ -8,20 +8,27 @@ over http; the stored links are the versionless https ones (always the latest
 version), and a ``title="doi"`` link is kept as ``links["doi"]``.
 
 The API reports a bad query as a feed with a single "Error" entry; that is a
-:class:`FormatError`, not a paper. Entries are streamed and dropped once read.
+:class:`FormatError`, not a paper. Entries are streamed and dropped once read
+(the XML reader is the OAI-PMH importer's: chunked, bounded, defused).
+
+The live API (2026) sends some text encoded twice, UTF-8 bytes read as
+Latin-1 and encoded again: "Dirk WÃ¼bben", "$Ï$Test". Such runs are decoded
+back ("Dirk Wübben"); text that is not of that shape is left as it is.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
+from paperscope.importers.arxiv_snapshot import MAX_VERSION, arxiv_name, iso_utc
 from paperscope.importers.base import FormatError, Item
-from paperscope.importers.oai_pmh import iter_xml
+from paperscope.importers.oai_pmh import iter_xml, utf8_head
 from paperscope.models import InvalidPaper, Paper, Version, new_paper, parse_arxiv_id
 
 NAME = "arxiv-atom"
@@ -33,6 +40,7 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 
 def detect(head: bytes) -> bool:
+    head = utf8_head(head)
     return (
         b"<feed" in head
         and b"http://www.w3.org/2005/Atom" in head
@@ -51,8 +59,17 @@ class FeedPage:
 
 
 def parse(stream: BinaryIO) -> Iterator[Item]:
-    """Yield one Item per entry, in feed order."""
-    yield from _Reader(stream).entries()
+    """Yield one Item per entry, in feed order; a feed without entries (the
+    API's answer to a query that matched nothing) is a FormatError saying so."""
+    reader = _Reader(stream)
+    count = 0
+    for item in reader.entries():
+        count += 1
+        yield item
+    if count == 0:
+        raise FormatError(
+            f"this arXiv API feed holds no entries: {reader.query or 'the query'} matched nothing"
+        )
 
 
 def parse_feed(stream: BinaryIO) -> FeedPage:
@@ -69,28 +86,44 @@ class _Reader:
     def __init__(self, stream: BinaryIO):
         self.stream = stream
         self.figures: dict[str, int] = {}
+        self.query = ""  # from the feed's title: "arXiv Query: search_query=&id_list=..."
 
     def entries(self) -> Iterator[Item]:
-        root: Element | None = None
-        for event, elem, line in iter_xml(self.stream, frozenset({ATOM + "entry"})):
-            if event == "start":
-                if root is None:
-                    root = elem
-                    if elem.tag != ATOM + "feed":
-                        raise FormatError(f"not an Atom feed: the root element is {elem.tag}", 1)
+        # Entries (depth 2) are taken out of the feed as they end: memory stays flat.
+        for ev in iter_xml(self.stream, detach_depth=2):
+            elem = ev.elem
+            if ev.kind == "start":
+                if ev.depth == 1 and elem.tag != ATOM + "feed":
+                    raise FormatError(f"not an Atom feed: the root element is {elem.tag}", 1)
                 continue
             if elem.tag == ATOM + "entry":
-                _check_api_error(elem, line)
+                if ev.depth != 2:
+                    where = ev.parent.tag.rsplit("}", 1)[-1] if ev.parent is not None else ""
+                    problem = f"an <entry> inside <{where}>, not directly in <feed>: skipped"
+                    yield Item(ev.line, error=problem)
+                    continue
+                _check_api_error(elem, ev.line)
                 try:
-                    yield Item(line, paper=to_paper(elem))
+                    yield Item(ev.line, paper=to_paper(elem))
                 except InvalidPaper as exc:
-                    yield Item(line, error=str(exc))
+                    yield Item(ev.line, error=str(exc))
                 elem.clear()
-                assert root is not None, "the feed's start came first"
-                root.remove(elem)  # keep memory flat on huge feeds
-            elif elem.tag.startswith(OPENSEARCH):
+            elif elem.tag == ATOM + "title" and ev.depth == 2:
+                self.query = _query(elem.text or "")
+            elif elem.tag.startswith(OPENSEARCH) and ev.depth == 2:
                 with contextlib.suppress(ValueError):  # a figure we cannot read is left out
                     self.figures[elem.tag[len(OPENSEARCH) :]] = int((elem.text or "").strip())
+
+
+def _query(title: str) -> str:
+    """'arXiv Query: search_query=&id_list=0808.05394&start=0' -> 'id_list=0808.05394'."""
+    title = " ".join(title.split())
+    if not title.lower().startswith("arxiv query:"):
+        return ""
+    terms = title.split(":", 1)[1].strip().split("&")
+    kept = [t for t in terms if "=" in t and t.split("=", 1)[1]]
+    kept = [t for t in kept if t.split("=", 1)[0] in ("search_query", "id_list")]
+    return "&".join(kept)[:200]
 
 
 def _check_api_error(entry: Element, line: int) -> None:
@@ -107,6 +140,8 @@ def to_paper(entry: Element) -> Paper:
     if parsed is None:
         raise InvalidPaper(f"entry id {entry_id[:80]!r} is not an arXiv abs URL")
     arxiv_id, version = parsed
+    if version is not None and not 1 <= version <= MAX_VERSION:
+        raise InvalidPaper(f"entry id {entry_id[:80]!r} has a bad version (v1 to v{MAX_VERSION})")
     published = _iso(_text(entry, ATOM + "published"), "published")
     updated = _iso(_text(entry, ATOM + "updated"), "updated")
     versions = [Version(1, published)]
@@ -124,7 +159,7 @@ def to_paper(entry: Element) -> Paper:
         arxiv_id=arxiv_id,
         source=SOURCE,
         abstract=_text(entry, ATOM + "summary"),
-        authors=[_text(a, ATOM + "name") for a in entry.findall(ATOM + "author")],
+        authors=[arxiv_name(_text(a, ATOM + "name")) for a in entry.findall(ATOM + "author")],
         published=published,
         updated=updated or published,
         versions=versions,
@@ -142,13 +177,37 @@ def _iso(text: str, name: str) -> str | None:
         return None
     try:
         when = datetime.fromisoformat(text)
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC)
     except ValueError:
         raise InvalidPaper(f"{name} {text[:40]!r} is not an ISO 8601 date") from None
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:  # an offset that takes it past year 1 or 9999
+        raise InvalidPaper(f"{name} {text[:40]!r} is out of the calendar's range") from None
+    return iso_utc(when)
 
 
 def _text(parent: Element, tag: str) -> str:
     elem = parent.find(tag)
-    return "".join(elem.itertext()).strip() if elem is not None else ""
+    return fix_double_utf8("".join(elem.itertext()).strip()) if elem is not None else ""
+
+
+# A run of characters that are the UTF-8 bytes of non-ASCII letters, read as Latin-1.
+_DOUBLE_UTF8 = re.compile(
+    "(?:[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}"
+    "|[\u00f0-\u00f4][\u0080-\u00bf]{3})+"
+)
+
+
+def fix_double_utf8(text: str) -> str:
+    """Undo UTF-8 encoded twice: "WÃ¼bben" -> "Wübben". A run that does not
+    decode as UTF-8 is left alone, and so is all other text."""
+    if text.isascii():
+        return text
+
+    def decode(m: re.Match[str]) -> str:
+        try:
+            return m[0].encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return m[0]
+
+    return _DOUBLE_UTF8.sub(decode, text)

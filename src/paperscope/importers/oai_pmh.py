@@ -1,31 +1,50 @@
-"""arXiv's OAI-PMH responses (ListRecords, GetRecord) in the arXiv and arXivRaw formats.
+"""arXiv's OAI-PMH responses (ListRecords, GetRecord) in the arXivRaw, arXiv and oai_dc formats.
+
+OAI-PMH 2.0 (openarchives.org/OAI/openarchivesprotocol.html) is how arXiv
+offers its metadata for harvesting (info.arxiv.org/help/oa): an ``<OAI-PMH>``
+envelope around one verb's answer, records paged by resumption tokens.
 
 The same reader serves two callers: :func:`parse` imports a saved response
 file like any other importer, and :func:`parse_page` gives the harvester one
-page with its resumption token. Both stream with defusedxml's ``iterparse``
-(entity expansion and external references refused) and drop each record once
-it is read, so memory stays flat however large the file.
+page with its resumption token. Both stream (see :func:`iter_xml`): defused
+expat, fed in chunks, each record dropped once read, every text and record
+bounded, so memory stays flat whatever the file holds.
 
-``arXivRaw`` is preferred for harvesting: it has every version with its
-timestamp, so published (v1) and updated (last version) are exact; the
-``arXiv`` format gives only the days of v1 and of the last update.
+The metadata formats, as arXiv writes them:
+- ``arXivRaw`` is preferred for harvesting: every version with its timestamp,
+  so published (v1) and updated (last version) are exact; authors are one
+  string with TeX accents (``Mustafa Bora \\c{C}elik``), decoded here as
+  arXiv's own listings show them;
+- ``arXiv`` gives structured authors but only the days of v1 and of the
+  last update;
+- ``oai_dc`` (Dublin Core, what generic harvesters ask for) gives
+  ``Family, Given`` creators, the days of v1 and of the last version, the
+  abstract and a "Comment:" description, the abs URL, ``doi:`` and the
+  journal reference as identifiers, and subject *names* ("Computer Science -
+  Machine Learning"), which are mapped back to arXiv's category codes where
+  arXiv's taxonomy names them; MSC and ACM classes are not categories and are
+  left out.
 Deleted records (``<header status="deleted">``) are skipped, not errors.
+Elements are found by local name, so a metadata element whose namespace was
+lost on the way (``<arXiv>`` with no ``xmlns``) is still read.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
-from collections import deque
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import XMLParserType
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import XMLParser, iterparse
+from defusedxml.ElementTree import XMLParser
 
-from paperscope.importers.arxiv_snapshot import rfc2822_to_iso
+from paperscope.importers.arxiv_snapshot import arxiv_name, rfc2822_to_iso, version_number
 from paperscope.importers.base import FormatError, Item
 from paperscope.models import InvalidPaper, Paper, Version, new_paper
 
@@ -35,20 +54,50 @@ SOURCE = "arxiv-oai"
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 ARXIV = "{http://arxiv.org/OAI/arXiv/}"
 ARXIV_RAW = "{http://arxiv.org/OAI/arXivRaw/}"
+OAI_DC = "{http://www.openarchives.org/OAI/2.0/oai_dc/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+# The first element of the file, past a BOM, the XML declaration, comments,
+# processing instructions and a doctype.
+_ROOT = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(?:[\w.-]+:)?([\w.-]+)",
+    re.DOTALL,
+)
 
 
 def detect(head: bytes) -> bool:
-    return b"http://www.openarchives.org/OAI/2.0/" in head and b"OAI-PMH" in head
+    """An ``<OAI-PMH>`` response, or the bare ``<error code=...>`` arXiv sometimes answers."""
+    head = utf8_head(head)
+    m = _ROOT.match(head)
+    if m is None:
+        return False
+    if m[1] == b"error":  # the bare error must name its code: "error" alone is any XML
+        return re.match(rb"\s+code=", head[m.end() :]) is not None
+    return m[1] == b"OAI-PMH"
+
+
+def utf8_head(head: bytes) -> bytes:
+    """The first bytes of an XML file as UTF-8, for detection: UTF-16 and UTF-32
+    files (by their byte-order mark or how they write "<") are decoded."""
+    for start, codec in _WIDE:
+        if head.startswith(start):
+            cut = len(head) - len(head) % 4  # whole code units only
+            return head[:cut].decode(codec, "replace").encode("utf-8")
+    return head
 
 
 class OAIError(FormatError):
     """The server answered with an OAI-PMH ``<error>``; ``code`` says which."""
 
-    def __init__(self, code: str, text: str):
+    def __init__(self, code: str, text: str, identifier: str | None = None):
         text = " ".join(text.split())
-        super().__init__(f"the OAI-PMH server answered {code}" + (f": {text}" if text else ""))
+        about = f" for {identifier}" if identifier else ""
+        super().__init__(
+            f"the OAI-PMH server answered {code}{about}" + (f": {text}" if text else "")
+        )
         self.code = code
         self.text = text
+        self.identifier = identifier
 
 
 @dataclass(slots=True)
@@ -69,10 +118,17 @@ class Page:
 
 
 def parse(stream: BinaryIO) -> Iterator[Item]:
-    """Yield one Item per record that is not deleted, in file order."""
-    for item, _ in _Reader(stream).records():
+    """Yield one Item per record that is not deleted, in file order.
+
+    A response with no record at all (``noRecordsMatch``, an empty list) is a
+    FormatError that says so: there is nothing to import from it.
+    """
+    reader = _Reader(stream)
+    for item, _ in reader.records():
         if item is not None:
             yield item
+    if reader.seen == 0:
+        raise FormatError(reader.nothing_in_it())
 
 
 def parse_page(stream: BinaryIO) -> Page:
@@ -96,60 +152,273 @@ def parse_page(stream: BinaryIO) -> Page:
     return page
 
 
-# -- streaming XML with line numbers ------------------------------------------
+# -- streaming XML with bounded memory --------------------------------------------
+
+CHUNK = 64 * 1024
+MAX_DEPTH = 64  # elements open at once; arXiv's deepest path is 8
+MAX_TEXT = 4 << 20  # characters in one text (the longest real author lists are far shorter)
+MAX_ELEMENT = 16 << 20  # characters one record (one feed entry) may hold, all its texts together
+MAX_TOKEN = 4 << 20  # bytes of one tag, comment or declaration, which expat holds whole
+_ELEMENT_COST = 100  # what holding one element counts for against MAX_ELEMENT
+_KEPT_BLANKS = 1024  # whitespace-only text carries nothing; beyond this much it is dropped
 
 
-class _LineBuilder(TreeBuilder):
-    """Notes the line each element of interest starts on, for messages.
+@dataclass(slots=True)
+class Event:
+    """An element's start or end. ``line`` is where its start tag is; ``depth``
+    is 1 for the root; ``parent`` is the element it sits in (None for the root)."""
 
-    ``iterparse`` reports events only after a whole chunk was parsed, when the
-    parser's position is already past them, so the line must be taken here,
-    while expat is at the start tag.
+    kind: str  # "start" or "end"
+    elem: Element
+    line: int
+    depth: int
+    parent: Element | None
+
+
+class _Builder:
+    """Builds elements as expat reports them and queues :class:`Event` s.
+
+    An element at depth ``detach_depth`` or less is taken out of its parent
+    when it ends (the reader has it from the event), so what stays held is
+    the path of open elements and the one record being read. Texts, records
+    and nesting are bounded (:data:`MAX_TEXT`, :data:`MAX_ELEMENT`,
+    :data:`MAX_DEPTH`); going past a bound is a FormatError naming the line.
     """
 
-    def __init__(self, tags: frozenset[str]):
-        super().__init__()
-        self.tags = tags
-        self.lines: deque[int] = deque()
+    def __init__(self, detach_depth: int):
+        self.detach_depth = detach_depth
         self.expat: XMLParserType | None = None  # set once the parser exists
+        self.events: list[Event] = []
+        self.stack: list[tuple[Element, int]] = []  # open elements, with their lines
+        self._text: list[str] = []
+        self._text_len = 0
+        self._blank = True
+        self._into: tuple[Element, bool] | None = None  # the text's element; True: its tail
+        self._held = 0  # held in the open element at detach_depth, in characters
 
-    def start(self, tag, attrs):
-        if tag in self.tags:
-            self.lines.append(self.expat.CurrentLineNumber)
-        return super().start(tag, attrs)
+    def line(self) -> int:
+        assert self.expat is not None
+        return self.expat.CurrentLineNumber
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self._flush()
+        depth = len(self.stack) + 1
+        line = self.line()
+        if depth > MAX_DEPTH:
+            raise FormatError(f"elements are nested more than {MAX_DEPTH} deep", line)
+        elem = Element(tag, attrs)
+        parent = self.stack[-1][0] if self.stack else None
+        if parent is not None:
+            parent.append(elem)
+        if depth <= self.detach_depth:
+            self._held = 0
+        else:
+            self._hold(_ELEMENT_COST)
+        self.stack.append((elem, line))
+        self._into = (elem, False)
+        self.events.append(Event("start", elem, line, depth, parent))
+        return elem
+
+    def end(self, tag: str) -> Element:
+        self._flush()
+        elem, line = self.stack.pop()
+        depth = len(self.stack) + 1
+        parent = self.stack[-1][0] if self.stack else None
+        if depth <= self.detach_depth:
+            if parent is not None:
+                # Its earlier siblings were taken out when they ended: it is the last child.
+                del parent[-1]
+            self._held = 0
+            self._into = None  # text after it (whitespace between records) is not kept
+        else:
+            self._into = (elem, True)
+        self.events.append(Event("end", elem, line, depth, parent))
+        return elem
+
+    def data(self, text: str) -> None:
+        if self._blank and text.isspace():
+            if self._text_len >= _KEPT_BLANKS:
+                return
+        else:
+            self._blank = False
+            if self._text_len + len(text) > MAX_TEXT:
+                where = f" in <{_local(self.stack[-1][0].tag)}>" if self.stack else ""
+                raise FormatError(
+                    f"a text{where} is over {MAX_TEXT >> 20} MiB long; no record holds that much",
+                    self.line(),
+                )
+        if self._into is not None:  # else it is whitespace between records: counted, not kept
+            self._text.append(text)
+        self._text_len += len(text)
+
+    def close(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
+        self._text_len = 0
+        self._blank = True
+        if not self._text:
+            return
+        text = "".join(self._text)
+        self._text.clear()
+        if self._into is not None:
+            elem, tail = self._into
+            if tail:
+                elem.tail = text
+            else:
+                elem.text = text
+            if len(self.stack) >= self.detach_depth:
+                self._hold(len(text))
+
+    def _hold(self, size: int) -> None:
+        self._held += size
+        if self._held > MAX_ELEMENT:
+            elem, line = self.stack[self.detach_depth - 1]
+            raise FormatError(
+                f"<{_local(elem.tag)}> (from line {line}) holds over {MAX_ELEMENT >> 20} MiB; "
+                "no record is that large",
+                self.line(),
+            )
 
 
 _POSITION = re.compile(r":\s*line \d+, column \d+$")
+_DECLARATION = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"'>]*)[\"']"
+)
+# UTF-32 and UTF-16 by their byte-order mark or by how they write "<" (XML 1.0,
+# appendix F), decoded here: expat reads no UTF-32, nor UTF-16 declared "UTF-16LE".
+_WIDE = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (b"<\0\0\0", "utf-32-le"), (b"\0\0\0<", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"),
+)  # fmt: skip
+# Encodings expat reads itself (Python's names for them); any other is decoded here.
+_EXPAT_READS = {"utf-8", "ascii", "iso8859-1", "utf-16"}
 
 
-def iter_xml(stream: BinaryIO, tags: frozenset[str]) -> Iterator[tuple[str, Element, int]]:
-    """Stream ``(event, element, line)`` with start and end events.
+def iter_xml(stream: BinaryIO, detach_depth: int) -> Iterator[Event]:
+    """Stream the start and end :class:`Event` s of an XML document.
 
-    ``line`` is where the element starts for end events of ``tags`` (which
-    must not nest), else 0. Malformed XML, and XML that declares entities or
-    external references, raise FormatError with the line (and column) found.
+    Elements at ``detach_depth`` or less are detached from their parent when
+    they end (see :class:`_Builder`). Malformed XML, XML that declares
+    entities or external references, an encoding that cannot be read and
+    anything past the bounds on size raise FormatError with the line found.
     """
-    builder = _LineBuilder(tags)
-    parser = XMLParser(target=builder)
-    builder.expat = parser.parser
+    first = _read(stream)
+    decoder = _decoder_for(first)
+    builder = _Builder(detach_depth)
+    parser = XMLParser(target=builder, encoding="utf-8" if decoder else None)
+    expat = builder.expat = parser.parser
+    fed = 0  # bytes given to expat
+    offset = 0  # bytes read from the file, for messages about its encoding
+    chunk = first
+    while True:
+        failure: Exception | None = None
+        try:
+            if chunk:
+                data = chunk if decoder is None else _decode(decoder, chunk, offset)
+                offset += len(chunk)
+                parser.feed(data)
+                fed += len(data)
+            else:
+                if decoder is not None:
+                    parser.feed(_decode(decoder, b"", offset, final=True))
+                parser.close()
+        except (ParseError, FormatError, LookupError, ValueError) as exc:
+            failure = exc  # ValueError: DefusedXmlException, or an encoding expat cannot use
+        # What was read before a failure is good: the reader gets it first.
+        yield from builder.events
+        builder.events.clear()
+        if failure is not None:
+            raise _xml_error(failure, builder, closing=not chunk) from None
+        if not chunk:
+            return
+        if fed - expat.CurrentByteIndex > MAX_TOKEN:
+            raise FormatError(
+                f"one XML tag, comment or declaration is over {MAX_TOKEN >> 20} MiB long",
+                expat.CurrentLineNumber,
+            )
+        chunk = _read(stream)
+
+
+def _read(stream: BinaryIO) -> bytes:
     try:
-        for event, elem in iterparse(stream, events=("start", "end"), parser=parser):
-            line = builder.lines.popleft() if event == "end" and elem.tag in tags else 0
-            yield event, elem, line
-    except ParseError as exc:
-        line, column = exc.position
-        reason = _POSITION.sub("", str(exc))
-        if reason.startswith("no element found") and line == 1 and column == 0:
-            raise FormatError("the file is empty") from None
-        raise FormatError(f"malformed XML at column {column + 1}: {reason}", line) from None
-    except DefusedXmlException as exc:
-        line = parser.parser.CurrentLineNumber  # builder.expat
+        return stream.read(CHUNK)
+    except zlib.error as exc:  # a .gz file's compressed data is damaged
+        raise FormatError(f"the gzip data is corrupt, it cannot be uncompressed ({exc})") from None
+
+
+def _xml_error(exc: Exception, builder: _Builder, closing: bool) -> FormatError:
+    """The FormatError to raise for what stopped the parser."""
+    if isinstance(exc, FormatError):
+        return exc
+    if isinstance(exc, DefusedXmlException):
+        return FormatError(
+            f"refused unsafe XML ({exc}); entity declarations are not accepted", builder.line()
+        )
+    if not isinstance(exc, ParseError):  # LookupError, ValueError: the declared encoding
+        return FormatError(f"the file's encoding cannot be read ({exc})", 1)
+    line, column = exc.position
+    reason = _POSITION.sub("", str(exc))
+    if reason.startswith("no element found") and line == 1 and column == 0:
+        return FormatError("the file is empty")
+    if closing and builder.stack:
+        elem, opened = builder.stack[-1]
+        reason += (
+            f"; the file ends inside <{_local(elem.tag)}> (from line {opened}): it is cut short"
+        )
+    return FormatError(f"malformed XML at column {column + 1}: {reason}", line)
+
+
+def _decoder_for(first: bytes) -> tuple[str, codecs.IncrementalDecoder] | None:
+    """None when expat can read the file as it is; else the file's encoding and its decoder."""
+    for start, codec in _WIDE:
+        if first.startswith(start):
+            return codec.upper(), codecs.getincrementaldecoder(codec)("strict")
+    m = _DECLARATION.match(first)
+    if m is None:
+        return None
+    declared = m[1].decode("ascii", "replace")[:60]
+    try:
+        b"".decode(declared)  # LookupError too for codecs that are not text encodings
+        info = codecs.lookup(declared)
+    except LookupError:
         raise FormatError(
-            f"refused unsafe XML ({exc}); entity declarations are not accepted", line
+            f"the XML declaration names the encoding {declared!r}, which does not exist "
+            "(arXiv writes UTF-8)",
+            1,
+        ) from None
+    if info.name in _EXPAT_READS:
+        return None
+    return declared, info.incrementaldecoder("strict")
+
+
+def _decode(
+    decoder: tuple[str, codecs.IncrementalDecoder], chunk: bytes, offset: int, final: bool = False
+) -> bytes:
+    """Decode a chunk in the declared encoding, as UTF-8 for expat (told to expect it)."""
+    declared, incremental = decoder
+    try:
+        return incremental.decode(chunk, final).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            f"the file is not {declared}, as it says or starts "
+            f"(byte {offset + exc.start + 1} cannot be read as {declared})",
+            1 if offset == 0 else None,
         ) from None
 
 
-# -- OAI-PMH responses -----------------------------------------------------------
+# -- OAI-PMH responses -------------------------------------------------------------
+
+# Verbs whose answers hold no records, and what they hold instead.
+_NOT_RECORDS = {
+    "Identify": "it describes the repository",
+    "ListSets": "it lists the repository's sets",
+    "ListMetadataFormats": "it lists metadata formats",
+    "ListIdentifiers": "it lists identifiers",
+}
+_CONTAINERS = ("ListRecords", "GetRecord")
 
 
 class _Reader:
@@ -160,124 +429,217 @@ class _Reader:
         self.token: str | None = None
         self.complete_list_size: int | None = None
         self.cursor: int | None = None
+        self.request: dict[str, str] = {}
+        self.verb: str | None = None  # ListRecords or GetRecord
+        self.seen = 0  # records, deleted ones included
+        self.no_match: str | None = None  # noRecordsMatch's text
+
+    def nothing_in_it(self) -> str:
+        """What to say about a response without records."""
+        if self.no_match is not None:
+            said = f": {self.no_match}" if self.no_match else ""
+            return f"the OAI-PMH server answered noRecordsMatch{said}; the file holds no records"
+        if self.verb is None:
+            return "this OAI-PMH response holds no records (no <ListRecords> or <GetRecord> in it)"
+        return f"this OAI-PMH {self.verb} response holds no records"
 
     def records(self) -> Iterator[tuple[Item | None, str | None]]:
         """Yield ``(item, datestamp)`` per record; item is None for deleted records."""
         container: Element | None = None
-        seen_root = False
-        tags = frozenset({OAI + "record"})
-        for event, elem, line in iter_xml(self.stream, tags):
-            if event == "start":
-                if not seen_root:
-                    seen_root = True
-                    if elem.tag != OAI + "OAI-PMH":
-                        raise FormatError(
-                            f"not an OAI-PMH response: the root element is {_local(elem.tag)}", 1
-                        )
-                elif elem.tag in (OAI + "ListRecords", OAI + "GetRecord"):
-                    container = elem
+        record: Element | None = None  # the outermost <record> open
+        for ev in iter_xml(self.stream, detach_depth=3):
+            elem, name = ev.elem, _local(ev.elem.tag)
+            if ev.kind == "start":
+                if ev.depth == 1 and name not in ("OAI-PMH", "error"):
+                    raise FormatError(f"not an OAI-PMH response: the root element is {name}", 1)
+                if ev.depth == 2 and name in _CONTAINERS:
+                    container, self.verb = elem, name
+                elif ev.depth == 2 and name in _NOT_RECORDS:
+                    raise FormatError(
+                        f"this is an OAI-PMH {name} response: {_NOT_RECORDS[name]}, not "
+                        "records; harvest with ListRecords or GetRecord",
+                        ev.line,
+                    )
+                elif name == "record" and record is None:
+                    record = elem
                 continue
-            if elem.tag == OAI + "record":
-                yield _record(elem, line)
+            if name == "record" and elem is record:
+                record = None
+                self.seen += 1
+                if container is not None and ev.parent is container:
+                    yield _record(elem, ev.line)
+                else:
+                    where = _local(ev.parent.tag) if ev.parent is not None else "nothing"
+                    problem = (
+                        f"a <record> inside <{where}>, not directly in <ListRecords> or "
+                        "<GetRecord>: skipped"
+                    )
+                    yield Item(ev.line, error=problem), None
                 elem.clear()
-                if container is not None:
-                    container.remove(elem)  # keep memory flat on huge files
-            elif elem.tag == OAI + "resumptionToken":
+            elif name == "request" and ev.depth == 2:
+                self.request = dict(elem.attrib)
+            elif name == "resumptionToken" and container is not None and ev.parent is container:
                 self.token = (elem.text or "").strip() or None
                 self.complete_list_size = _int(elem.get("completeListSize"))
                 self.cursor = _int(elem.get("cursor"))
-            elif elem.tag == OAI + "error":
+            elif name == "error" and ev.depth <= 2:
                 code = elem.get("code") or "error"
                 if code != "noRecordsMatch":
-                    raise OAIError(code, elem.text or "")
+                    raise OAIError(code, elem.text or "", self.request.get("identifier"))
+                self.no_match = " ".join((elem.text or "").split())
 
 
 def _record(rec: Element, line: int) -> tuple[Item | None, str | None]:
-    header = rec.find(OAI + "header")
+    header = _child(rec, "header")
     if header is None:
         return Item(line, error="the record has no <header>"), None
-    datestamp = _text(header, OAI + "datestamp") or None
+    datestamp = _text(header, "datestamp") or None
     if header.get("status") == "deleted":
         return None, datestamp
-    metadata = rec.find(OAI + "metadata")
+    metadata = _child(rec, "metadata")
     if metadata is None or len(metadata) == 0:
         return Item(line, error="the record has no <metadata>"), datestamp
     body = metadata[0]
+    to_paper = _FORMATS.get(_local(body.tag))
+    if to_paper is None:
+        problem = (
+            f"metadata in <{_local(body.tag)}> is not a format this reader knows "
+            "(arXivRaw, arXiv or oai_dc)"
+        )
+        return Item(line, error=problem), datestamp
     try:
-        if body.tag == ARXIV_RAW + "arXivRaw":
-            paper = _raw_paper(body)
-        elif body.tag == ARXIV + "arXiv":
-            paper = _arxiv_paper(body)
-        else:
-            problem = f"metadata format {_local(body.tag)} is not supported (use arXivRaw or arXiv)"
-            return Item(line, error=problem), datestamp
+        paper = to_paper(body, header)
     except InvalidPaper as exc:
         return Item(line, error=str(exc)), datestamp
     return Item(line, paper=paper), datestamp
 
 
-def _raw_paper(body: Element) -> Paper:
+# -- the metadata formats ------------------------------------------------------------
+
+
+def _raw_paper(body: Element, header: Element) -> Paper:
     """arXivRaw: every version with its RFC 2822 date and size."""
-    ns = ARXIV_RAW
     versions = []
-    for i, v in enumerate(body.findall(ns + "version"), 1):
-        label = v.get("version") or f"v{i}"
-        if not re.fullmatch(r"v\d+", label):
-            raise InvalidPaper(f"version {i} has a bad label {label[:20]!r}")
-        date = _text(v, ns + "date")
+    for i, v in enumerate(_children(body, "version"), 1):
+        date_text = _text(v, "date")
         versions.append(
             Version(
-                int(label[1:]),
-                rfc2822_to_iso(date) if date else None,
-                _text(v, ns + "size") or None,
+                version_number(v.get("version") or f"v{i}", i),
+                rfc2822_to_iso(date_text) if date_text else None,
+                _text(v, "size") or None,
             )
         )
     versions.sort(key=lambda v: v.version)
     dates = [v.created for v in versions if v.created]
     return new_paper(
-        title=_text(body, ns + "title"),
-        arxiv_id=_required_id(body, ns),
+        title=_text(body, "title"),
+        arxiv_id=_required_id(body),
         source=SOURCE,
-        abstract=_text(body, ns + "abstract"),
-        authors=split_authors(_text(body, ns + "authors")),
+        abstract=_text(body, "abstract"),
+        authors=[arxiv_name(n) for n in split_authors(_text(body, "authors"))],
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,
         versions=versions,
-        categories=_text(body, ns + "categories").split(),
-        doi=_text(body, ns + "doi").split(" ")[0],
-        journal_ref=_text(body, ns + "journal-ref"),
-        comments=_text(body, ns + "comments"),
-        license=_text(body, ns + "license"),
-        submitter=_text(body, ns + "submitter"),
+        categories=_text(body, "categories").split(),
+        doi=_text(body, "doi").split(" ")[0],
+        journal_ref=_text(body, "journal-ref"),
+        comments=_text(body, "comments"),
+        license=_text(body, "license"),
+        submitter=_text(body, "submitter"),
     )
 
 
-def _arxiv_paper(body: Element) -> Paper:
+def _arxiv_paper(body: Element, header: Element) -> Paper:
     """arXiv format: structured authors, but only the days of v1 and the last update.
 
     No versions are recorded: the format does not list them, and a
     day-only v1 date would hide the exact time a later arXivRaw record brings.
     """
-    ns = ARXIV
     authors = []
-    for author in body.iterfind(f"{ns}authors/{ns}author"):
-        parts = (_text(author, ns + k) for k in ("forenames", "keyname", "suffix"))
-        authors.append(" ".join(p for p in parts if p))
-    created = _text(body, ns + "created") or None
+    for author in _children(_child(body, "authors"), "author"):
+        parts = (_text(author, k) for k in ("forenames", "keyname", "suffix"))
+        authors.append(arxiv_name(" ".join(p for p in parts if p)))
+    created = _day(_text(body, "created"), "created")
     return new_paper(
-        title=_text(body, ns + "title"),
-        arxiv_id=_required_id(body, ns),
+        title=_text(body, "title"),
+        arxiv_id=_required_id(body),
         source=SOURCE,
-        abstract=_text(body, ns + "abstract"),
+        abstract=_text(body, "abstract"),
         authors=authors,
         published=created,
-        updated=_text(body, ns + "updated") or created,
-        categories=_text(body, ns + "categories").split(),
-        doi=_text(body, ns + "doi").split(" ")[0],
-        journal_ref=_text(body, ns + "journal-ref"),
-        comments=_text(body, ns + "comments"),
-        license=_text(body, ns + "license"),
+        updated=_day(_text(body, "updated"), "updated") or created,
+        categories=_text(body, "categories").split(),
+        doi=_text(body, "doi").split(" ")[0],
+        journal_ref=_text(body, "journal-ref"),
+        comments=_text(body, "comments"),
+        license=_text(body, "license"),
     )
+
+
+def _dc_paper(body: Element, header: Element) -> Paper:
+    """oai_dc: Dublin Core, as arXiv fills it in.
+
+    ``dc:date`` is the day of v1, then (when there are several versions) the
+    day of the last one; no versions are recorded, as for the arXiv format.
+    ``dc:identifier`` holds the abs URL, ``doi:...`` and the journal
+    reference; a ``dc:description`` that starts "Comment:" is the comments.
+    """
+    arxiv_id = doi = journal_ref = ""
+    for identifier in _texts(body, "identifier"):
+        if identifier.lower().startswith("doi:"):
+            doi = doi or identifier[4:].strip()
+        elif "arxiv.org/abs/" in identifier:
+            arxiv_id = arxiv_id or identifier
+        elif not re.match(r"\w+://", identifier):
+            journal_ref = journal_ref or identifier
+    arxiv_id = arxiv_id or _text(header, "identifier").removeprefix("oai:arXiv.org:")
+    if not arxiv_id:
+        raise InvalidPaper("the record has no arXiv id (no abs URL among its <dc:identifier>)")
+    abstract = comments = ""
+    for text in _texts(body, "description"):
+        if text.startswith("Comment:"):
+            comments = comments or text[len("Comment:") :].strip()
+        else:
+            abstract = abstract or text
+    dates = [_day(d, "date") for d in _texts(body, "date")]
+    titles = _texts(body, "title")
+    return new_paper(
+        title=titles[0] if titles else "",
+        arxiv_id=arxiv_id,
+        source=SOURCE,
+        abstract=abstract,
+        authors=[n for n in map(_dc_name, _texts(body, "creator")) if n],
+        published=dates[0] if dates else None,
+        updated=dates[-1] if dates else None,
+        categories=dc_categories(_texts(body, "subject"), _texts(header, "setSpec")),
+        doi=doi,
+        journal_ref=journal_ref,
+        comments=comments,
+    )
+
+
+_FORMATS: dict[str, Callable[[Element, Element], Paper]] = {
+    "arXivRaw": _raw_paper,
+    "arXiv": _arxiv_paper,
+    "dc": _dc_paper,
+}
+
+
+def _dc_name(creator: str) -> str:
+    """``Family, Given`` -> ``Given Family``; ``Finger, Jr., M.`` -> ``M. Finger Jr.``.
+
+    arXiv's name parser leaves stray pieces among the creators ("." or ":"
+    from "et al." and "collaborations:"); those hold no letter and are dropped.
+    """
+    parts = [p.strip() for p in creator.split(",")]
+    if len(parts) == 2:
+        name = f"{parts[1]} {parts[0]}"
+    elif len(parts) >= 3:
+        name = f"{', '.join(parts[2:])} {parts[0]} {parts[1]}"
+    else:
+        name = creator
+    name = arxiv_name(" ".join(name.split()))
+    return name if any(c.isalnum() for c in name) else ""
 
 
 def split_authors(text: str) -> list[str]:
@@ -309,15 +671,249 @@ def split_authors(text: str) -> list[str]:
 _NOT_NAMES = {"others", "et al", "and others"}
 
 
-def _required_id(body: Element, ns: str) -> str:
-    arxiv_id = _text(body, ns + "id")
+# -- arXiv's subject names, for oai_dc ------------------------------------------------
+
+# arXiv's taxonomy (arxiv.org/category_taxonomy) as oai_dc names it: "Group -
+# Category" where an archive has subject classes, the archive's own name where
+# it has none and for the old archive-wide categories (astro-ph, cond-mat,
+# q-bio). Old names of renamed categories are not listed: arXiv writes the
+# current ones.
+_TAXONOMY = """
+cs.AI Computer Science - Artificial Intelligence
+cs.AR Computer Science - Hardware Architecture
+cs.CC Computer Science - Computational Complexity
+cs.CE Computer Science - Computational Engineering, Finance, and Science
+cs.CG Computer Science - Computational Geometry
+cs.CL Computer Science - Computation and Language
+cs.CR Computer Science - Cryptography and Security
+cs.CV Computer Science - Computer Vision and Pattern Recognition
+cs.CY Computer Science - Computers and Society
+cs.DB Computer Science - Databases
+cs.DC Computer Science - Distributed, Parallel, and Cluster Computing
+cs.DL Computer Science - Digital Libraries
+cs.DM Computer Science - Discrete Mathematics
+cs.DS Computer Science - Data Structures and Algorithms
+cs.ET Computer Science - Emerging Technologies
+cs.FL Computer Science - Formal Languages and Automata Theory
+cs.GL Computer Science - General Literature
+cs.GR Computer Science - Graphics
+cs.GT Computer Science - Computer Science and Game Theory
+cs.HC Computer Science - Human-Computer Interaction
+cs.IR Computer Science - Information Retrieval
+cs.IT Computer Science - Information Theory
+cs.LG Computer Science - Machine Learning
+cs.LO Computer Science - Logic in Computer Science
+cs.MA Computer Science - Multiagent Systems
+cs.MM Computer Science - Multimedia
+cs.MS Computer Science - Mathematical Software
+cs.NA Computer Science - Numerical Analysis
+cs.NE Computer Science - Neural and Evolutionary Computing
+cs.NI Computer Science - Networking and Internet Architecture
+cs.OH Computer Science - Other Computer Science
+cs.OS Computer Science - Operating Systems
+cs.PF Computer Science - Performance
+cs.PL Computer Science - Programming Languages
+cs.RO Computer Science - Robotics
+cs.SC Computer Science - Symbolic Computation
+cs.SD Computer Science - Sound
+cs.SE Computer Science - Software Engineering
+cs.SI Computer Science - Social and Information Networks
+cs.SY Computer Science - Systems and Control
+econ.EM Economics - Econometrics
+econ.GN Economics - General Economics
+econ.TH Economics - Theoretical Economics
+eess.AS Electrical Engineering and Systems Science - Audio and Speech Processing
+eess.IV Electrical Engineering and Systems Science - Image and Video Processing
+eess.SP Electrical Engineering and Systems Science - Signal Processing
+eess.SY Electrical Engineering and Systems Science - Systems and Control
+math.AC Mathematics - Commutative Algebra
+math.AG Mathematics - Algebraic Geometry
+math.AP Mathematics - Analysis of PDEs
+math.AT Mathematics - Algebraic Topology
+math.CA Mathematics - Classical Analysis and ODEs
+math.CO Mathematics - Combinatorics
+math.CT Mathematics - Category Theory
+math.CV Mathematics - Complex Variables
+math.DG Mathematics - Differential Geometry
+math.DS Mathematics - Dynamical Systems
+math.FA Mathematics - Functional Analysis
+math.GM Mathematics - General Mathematics
+math.GN Mathematics - General Topology
+math.GR Mathematics - Group Theory
+math.GT Mathematics - Geometric Topology
+math.HO Mathematics - History and Overview
+math.IT Mathematics - Information Theory
+math.KT Mathematics - K-Theory and Homology
+math.LO Mathematics - Logic
+math.MG Mathematics - Metric Geometry
+math.MP Mathematics - Mathematical Physics
+math.NA Mathematics - Numerical Analysis
+math.NT Mathematics - Number Theory
+math.OA Mathematics - Operator Algebras
+math.OC Mathematics - Optimization and Control
+math.PR Mathematics - Probability
+math.QA Mathematics - Quantum Algebra
+math.RA Mathematics - Rings and Algebras
+math.RT Mathematics - Representation Theory
+math.SG Mathematics - Symplectic Geometry
+math.SP Mathematics - Spectral Theory
+math.ST Mathematics - Statistics Theory
+astro-ph Astrophysics
+astro-ph.CO Astrophysics - Cosmology and Nongalactic Astrophysics
+astro-ph.EP Astrophysics - Earth and Planetary Astrophysics
+astro-ph.GA Astrophysics - Astrophysics of Galaxies
+astro-ph.HE Astrophysics - High Energy Astrophysical Phenomena
+astro-ph.IM Astrophysics - Instrumentation and Methods for Astrophysics
+astro-ph.SR Astrophysics - Solar and Stellar Astrophysics
+cond-mat Condensed Matter
+cond-mat.dis-nn Condensed Matter - Disordered Systems and Neural Networks
+cond-mat.mes-hall Condensed Matter - Mesoscale and Nanoscale Physics
+cond-mat.mtrl-sci Condensed Matter - Materials Science
+cond-mat.other Condensed Matter - Other Condensed Matter
+cond-mat.quant-gas Condensed Matter - Quantum Gases
+cond-mat.soft Condensed Matter - Soft Condensed Matter
+cond-mat.stat-mech Condensed Matter - Statistical Mechanics
+cond-mat.str-el Condensed Matter - Strongly Correlated Electrons
+cond-mat.supr-con Condensed Matter - Superconductivity
+gr-qc General Relativity and Quantum Cosmology
+hep-ex High Energy Physics - Experiment
+hep-lat High Energy Physics - Lattice
+hep-ph High Energy Physics - Phenomenology
+hep-th High Energy Physics - Theory
+math-ph Mathematical Physics
+nlin.AO Nonlinear Sciences - Adaptation and Self-Organizing Systems
+nlin.CD Nonlinear Sciences - Chaotic Dynamics
+nlin.CG Nonlinear Sciences - Cellular Automata and Lattice Gases
+nlin.PS Nonlinear Sciences - Pattern Formation and Solitons
+nlin.SI Nonlinear Sciences - Exactly Solvable and Integrable Systems
+nucl-ex Nuclear Experiment
+nucl-th Nuclear Theory
+physics.acc-ph Physics - Accelerator Physics
+physics.ao-ph Physics - Atmospheric and Oceanic Physics
+physics.app-ph Physics - Applied Physics
+physics.atm-clus Physics - Atomic and Molecular Clusters
+physics.atom-ph Physics - Atomic Physics
+physics.bio-ph Physics - Biological Physics
+physics.chem-ph Physics - Chemical Physics
+physics.class-ph Physics - Classical Physics
+physics.comp-ph Physics - Computational Physics
+physics.data-an Physics - Data Analysis, Statistics and Probability
+physics.ed-ph Physics - Physics Education
+physics.flu-dyn Physics - Fluid Dynamics
+physics.gen-ph Physics - General Physics
+physics.geo-ph Physics - Geophysics
+physics.hist-ph Physics - History and Philosophy of Physics
+physics.ins-det Physics - Instrumentation and Detectors
+physics.med-ph Physics - Medical Physics
+physics.optics Physics - Optics
+physics.plasm-ph Physics - Plasma Physics
+physics.pop-ph Physics - Popular Physics
+physics.soc-ph Physics - Physics and Society
+physics.space-ph Physics - Space Physics
+q-bio Quantitative Biology
+q-bio.BM Quantitative Biology - Biomolecules
+q-bio.CB Quantitative Biology - Cell Behavior
+q-bio.GN Quantitative Biology - Genomics
+q-bio.MN Quantitative Biology - Molecular Networks
+q-bio.NC Quantitative Biology - Neurons and Cognition
+q-bio.OT Quantitative Biology - Other Quantitative Biology
+q-bio.PE Quantitative Biology - Populations and Evolution
+q-bio.QM Quantitative Biology - Quantitative Methods
+q-bio.SC Quantitative Biology - Subcellular Processes
+q-bio.TO Quantitative Biology - Tissues and Organs
+q-fin.CP Quantitative Finance - Computational Finance
+q-fin.EC Quantitative Finance - Economics
+q-fin.GN Quantitative Finance - General Finance
+q-fin.MF Quantitative Finance - Mathematical Finance
+q-fin.PM Quantitative Finance - Portfolio Management
+q-fin.PR Quantitative Finance - Pricing of Securities
+q-fin.RM Quantitative Finance - Risk Management
+q-fin.ST Quantitative Finance - Statistical Finance
+q-fin.TR Quantitative Finance - Trading and Market Microstructure
+quant-ph Quantum Physics
+stat.AP Statistics - Applications
+stat.CO Statistics - Computation
+stat.ME Statistics - Methodology
+stat.ML Statistics - Machine Learning
+stat.OT Statistics - Other Statistics
+stat.TH Statistics - Statistics Theory
+"""
+SUBJECTS = {
+    name: code for code, name in (line.split(" ", 1) for line in _TAXONOMY.strip().splitlines())
+}
+# Archives that are one category, undivided, as a two-part setSpec names them
+# (physics:hep-th); physics:cond-mat names a set of categories, not one.
+_ARCHIVE_CATEGORIES = {
+    code
+    for code in SUBJECTS.values()
+    if "." not in code and not any(c.startswith(code + ".") for c in SUBJECTS.values())
+}
+
+
+def dc_categories(subjects: list[str], set_specs: list[str]) -> list[str]:
+    """arXiv categories from oai_dc subject names, in their order (the primary first).
+
+    Subjects that are not arXiv's (MSC "53C25", ACM "I.2.6") are left out.
+    The set specs add what they name exactly: a category in the new server's
+    ``cs:cs:CV`` form, or an archive that is one category (``physics:hep-th``).
+    """
+    categories = [SUBJECTS[s] for s in subjects if s in SUBJECTS]
+    for spec in set_specs:
+        parts = spec.split(":")
+        if len(parts) == 3 and all(parts):
+            categories.append(f"{parts[1]}.{parts[2]}")
+        elif len(parts) == 2 and parts[1] in _ARCHIVE_CATEGORIES:
+            categories.append(parts[1])
+    return list(dict.fromkeys(categories))
+
+
+# -- small helpers ---------------------------------------------------------------------
+
+
+def _required_id(body: Element) -> str:
+    arxiv_id = _text(body, "id")
     if not arxiv_id:
         raise InvalidPaper("the record has no <id>")
     return arxiv_id
 
 
-def _text(parent: Element, tag: str) -> str:
-    elem = parent.find(tag)
+def _day(text: str, name: str) -> str | None:
+    """A ``YYYY-MM-DD`` day the calendar has, or None for no text; else InvalidPaper."""
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise InvalidPaper(f"<{name}> {text[:40]!r} is not a day like 2007-04-02")
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(parent: Element | None, name: str) -> list[Element]:
+    """The children called ``name``, whatever their namespace."""
+    if parent is None:
+        return []
+    return [c for c in parent if c.tag == name or c.tag.endswith("}" + name)]
+
+
+def _child(parent: Element | None, name: str) -> Element | None:
+    found = _children(parent, name)
+    return found[0] if found else None
+
+
+def _texts(parent: Element | None, name: str) -> list[str]:
+    """The stripped texts of the children called ``name``, empty ones left out."""
+    texts = ("".join(c.itertext()).strip() for c in _children(parent, name))
+    return [t for t in texts if t]
+
+
+def _text(parent: Element | None, name: str) -> str:
+    elem = _child(parent, name)
     return "".join(elem.itertext()).strip() if elem is not None else ""
 
 
@@ -326,7 +922,3 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
