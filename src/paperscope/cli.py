@@ -291,7 +291,12 @@ def harvest_arxiv(
         str | None, typer.Option("--until", help="Last datestamp, YYYY-MM-DD.")
     ] = None,
     metadata_format: Annotated[
-        str, typer.Option("--metadata", help="arXivRaw (with every version) or arXiv.")
+        str,
+        typer.Option(
+            "--metadata",
+            "--metadata-prefix",
+            help="arXivRaw (with every version), arXiv or oai_dc (Dublin Core).",
+        ),
     ] = "arXivRaw",
     url: Annotated[
         str | None,

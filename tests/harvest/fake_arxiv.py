@@ -1,7 +1,9 @@
 """A local OAI-PMH endpoint serving arXiv-shaped pages, for harvester tests.
 
 ``FakeArxiv`` serves tests/data/oai/harvest/page1-3.xml, linked by resumption
-tokens, and one GetRecord (1810.04805). It can be scripted to fail: a 503
+tokens, and one GetRecord (1810.04805). Asked for ``oai_dc``, it serves the
+three real oai_dc pages arXiv sent a harvester (../shared/data/real-formats/
+oai/oai_dc, read there), chained by arXiv's own tokens. It can be scripted to fail: a 503
 with Retry-After, a malformed page, a dropped connection, an OAI-PMH error, a
 request that hangs, or a permanent 500 for one page. It records every request it receives.
 """
@@ -14,7 +16,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from tests.conftest import SHARED
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "oai"
+OAI_DC = SHARED / "data" / "real-formats" / "oai" / "oai_dc"
+# Real pages: ListRecords from=2023-03-07, 2,265 records, tokens 6511260|1001 and |2001.
+DC_PAGES = {
+    "start:oai_dc": "ListRecords_data_0.xml",
+    "6511260|1001": "ListRecords_data_1.xml",
+    "6511260|2001": "ListRecords_data_2.xml",
+}
 PAGES = {
     "start": (DATA / "harvest" / "page1.xml").read_bytes(),
     "cs|1001": (DATA / "harvest" / "page2.xml").read_bytes(),
@@ -81,8 +92,8 @@ class FakeArxiv:
         url = urlsplit(handler.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         key = query.get("resumptionToken") or "start"
-        if key == "start" and query.get("metadataPrefix") == "arXiv":
-            key = "start:arXiv"
+        if key == "start" and query.get("metadataPrefix") in ("arXiv", "oai_dc"):
+            key = "start:" + query["metadataPrefix"]
         if query.get("verb") == "GetRecord":
             key = "get:" + query.get("identifier", "")
         self.requests.append(Request(key, query, handler.headers.get("User-Agent", "")))
@@ -94,6 +105,8 @@ class FakeArxiv:
             reply = Reply(500, b"internal error")
         elif key in PAGES:
             reply = Reply(200, PAGES[key])
+        elif key in DC_PAGES:
+            reply = Reply(200, (OAI_DC / DC_PAGES[key]).read_bytes())
         elif key.startswith("get:"):
             reply = Reply(200, oai_error("idDoesNotExist", "no such record"))
         else:

@@ -260,11 +260,36 @@ def test_arxiv_metadata_format(store, arxiv):
     assert store.harvest_state(state_name("cs", None, None, "arXiv"))["complete"]
 
 
+def test_oai_dc_metadata_format_on_arxivs_real_pages(store, arxiv):
+    """Three real oai_dc pages from arXiv (../shared), linked by arXiv's own tokens."""
+    sleeps: list[float] = []
+    report = harvest(store, arxiv, sleeps, metadata_prefix="oai_dc", from_date="2023-03-07")
+    assert arxiv.requests[0].query == {
+        "verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "cs", "from": "2023-03-07",
+    }  # fmt: skip
+    assert arxiv.keys() == ["start:oai_dc", "6511260|1001", "6511260|2001"]
+    assert sleeps == [3.0, 3.0]
+    assert (report.pages, report.records, report.deleted, report.failed) == (3, 2265, 0, 0)
+    assert (report.complete_list_size, report.cursor) == (2265, 2000)
+    assert report.complete and report.last_datestamp == "2023-03-07"
+    assert store.count() == report.added == 2265
+    kempner = store.get("0806.4410")  # the first record of the first page
+    assert kempner.title == "Summing the curious series of Kempner and Irwin"
+    assert kempner.authors == ["Robert Baillie"]  # "Baillie, Robert"
+    assert kempner.categories == ["math.CA", "math.NT"]  # MSC "40-01, 65B10" left out
+    assert (kempner.published, kempner.updated) == ("2008-06-27", "2023-03-04")
+    assert kempner.comments.startswith("29 pages, 2 figures, 10 tables. Several new sections.")
+    assert kempner.sources == ["arxiv-oai"]
+    assert store.harvest_state(state_name("cs", "2023-03-07", None, "oai_dc"))["complete"]
+
+
 def test_arguments_are_checked():
+    from paperscope.errors import BadInput
+
     with pytest.raises(ValueError, match="is not a day like 2026-11-01"):
         harvest_oai(None, from_date="2024/01/01")
-    with pytest.raises(ValueError, match="metadata_prefix"):
-        harvest_oai(None, metadata_prefix="oai_dc")
+    with pytest.raises(BadInput, match="--metadata 'marc21' is not a format this harvester"):
+        harvest_oai(None, metadata_prefix="marc21")
 
 
 def test_retry_after_seconds():
@@ -288,3 +313,21 @@ def test_dates_arxiv_would_refuse_are_refused_before_asking(store, arxiv):
         with pytest.raises(BadInput, match=words):
             harvest_oai(store, base_url=arxiv.url, sleep=lambda s: None, **dates)
     assert arxiv.requests == []  # nothing was sent to arXiv
+
+
+def test_cli_harvests_oai_dc_with_metadata_prefix(arxiv, db_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from paperscope.cli import app
+
+    monkeypatch.setenv("PAPERSCOPE_DB", str(db_path))
+    args = ["harvest", "arxiv", "--url", arxiv.url, "--from", "2023-03-07", "--delay", "0"]
+    result = CliRunner().invoke(app, [*args, "--metadata-prefix", "oai_dc", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "harvest arxiv-oai:cs:2023-03-07::oai_dc finished: 3 pages, 2,265 records" in (
+        result.output
+    )
+    assert {r.query.get("metadataPrefix") for r in arxiv.requests} == {"oai_dc", None}
+    result = CliRunner().invoke(app, [*args, "--metadata", "marc21"])
+    assert result.exit_code == 2
+    assert "--metadata 'marc21' is not a format this harvester reads" in result.output

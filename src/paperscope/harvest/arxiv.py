@@ -1,5 +1,10 @@
 """A polite, resumable harvester for arXiv's OAI-PMH endpoint.
 
+Metadata formats: ``arXivRaw`` (the default: every version with its time),
+``arXiv`` (structured authors, days only) or ``oai_dc`` (Dublin Core, what
+generic harvesters ask for: days only, categories mapped from subject names);
+:mod:`paperscope.importers.oai_pmh` reads all three.
+
 Politeness: one request at a time, ``delay`` seconds between requests (arXiv
 asks for 3), a User-Agent that names paperscope, ``Retry-After`` honoured on
 503 and 429, exponential back-off on network errors, 5xx and malformed pages.
@@ -45,7 +50,7 @@ from paperscope.importers.oai_pmh import NAME, OAIError, Page, parse_page
 from paperscope.models import Paper
 from paperscope.store.base import BatchResult
 
-METADATA_PREFIXES = ("arXivRaw", "arXiv")
+METADATA_PREFIXES = ("arXivRaw", "arXiv", "oai_dc")
 MAX_ERRORS_KEPT = 20
 
 
@@ -157,7 +162,11 @@ def harvest_oai(
     if len(days) == 2 and days["--from"] > days["--until"]:
         raise BadInput(f"--from {from_date} is after --until {until_date}", param="--from")
     if metadata_prefix not in METADATA_PREFIXES:
-        raise ValueError(f"metadata_prefix must be one of {', '.join(METADATA_PREFIXES)}")
+        raise BadInput(
+            f"--metadata {metadata_prefix[:40]!r} is not a format this harvester reads; "
+            f"use one of {', '.join(METADATA_PREFIXES)} (metadata_prefix)",
+            param="--metadata",
+        )
     name = state_name(set_spec, from_date, until_date, metadata_prefix)
     report = HarvestReport(name)
     params = {
