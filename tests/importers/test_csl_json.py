@@ -64,6 +64,7 @@ def test_names_dates_and_numbers():
     assert one({"title": "T", "issued": {"literal": "May 2006"}}).published == "2006-05"
     assert one({"title": "T", "issued": {"date-parts": [[2001, 2, 30]]}}).published == "2001"
     assert one({"title": "T", "editor": [{"family": "Ed", "given": "A."}]}).authors == ["A. Ed"]
+    assert one({"title": "T", "container-title-short": "Libr. Q."}).journal == "Libr. Q."
 
 
 def test_an_arxiv_preprint_as_zotero_exports_it():

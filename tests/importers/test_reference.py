@@ -8,6 +8,7 @@ from paperscope.importers.reference import (
     display_name,
     initials_last,
     iso_date,
+    month_day,
     month_number,
     page_range,
     plain_text,
@@ -78,6 +79,24 @@ def test_dates_and_months():
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "month", "day"),
+    [
+        ("JUN 14", 6, 14),
+        ("June 15", 6, 15),
+        ("15 May 2019", 5, 15),
+        ("2006 May-Jun", 5, None),
+        ("May 2019", 5, None),
+        ("04 2006", 4, None),  # Inspec
+        ("SUM", None, None),
+        ("2006", None, None),
+        ("", None, None),
+    ],
+)
+def test_loose_month_and_day(text, month, day):
+    assert month_day(text) == (month, day)
 
 
 def test_markup_is_removed_and_scripts_kept_where_unicode_has_them():

@@ -253,6 +253,8 @@ def test_dates():
     assert published("PY  - 99\nY1  - 2001/09/01/\n") == "2001-09-01"
     assert published("PY  - YEAR/MONTH/DAY/\n") is None
     assert published("DA  - 2016-12-01\n") == "2016-12-01"
+    assert published("PY  - 2019\nY1  - May 2019\n") == "2019-05"  # IEEE Xplore
+    assert published("PY  - 2006\nDA  - JUN 14\n") == "2006-06-14"  # Web of Science
 
 
 def test_doi_and_arxiv_id_from_the_fields_that_hold_them():

@@ -56,8 +56,8 @@ _SCAN = re.compile(r'["\\{}\[\],]')
 _IN_STRING = re.compile(r'["\\]')
 _RAW_DATE = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\b")
 _MONTH_YEAR = re.compile(r"\s*([A-Za-z]+)\.?\s+(\d{4})\b")
-_TEXT_FIELDS = ("title", "abstract", "DOI", "URL", "container-title", "volume", "issue",
-                "page", "number")  # fmt: skip
+_TEXT_FIELDS = ("title", "abstract", "DOI", "URL", "container-title", "container-title-short",
+                "journalAbbreviation", "volume", "issue", "page", "number")  # fmt: skip
 _NUMERIC = {"volume", "issue", "page", "number"}  # CSL allows numbers for these ("volume": 76)
 
 
@@ -297,7 +297,9 @@ def to_paper(data: object) -> Paper:
         published=_issued(data.get("issued")),
         doi=doi,
         arxiv=arxiv,
-        journal=text["container-title"],
+        journal=text["container-title"]
+        or text["container-title-short"]
+        or text["journalAbbreviation"],
         volume=text["volume"],
         issue=text["issue"],
         pages=page_range(text["page"]),

@@ -30,7 +30,7 @@ from paperscope.importers.reference import (
     build,
     display_name,
     iso_date,
-    month_number,
+    month_day,
     page_range,
 )
 from paperscope.importers.tagged import Record, Syntax, parse_records
@@ -46,7 +46,6 @@ SYNTAX = Syntax(tag=_TAG, starts=frozenset({"0"}), implicit_start=True)
 _WHOLE_BOOK = {"book", "edited book", "electronic book"}
 _YEAR = re.compile(r"\b(\d{4})\b")
 _ISO = re.compile(r"\s*(\d{4})[/-](\d{1,2})(?:[/-](\d{1,2}))?")
-_MONTH_DAY = re.compile(r"\s*([A-Za-z]{3,})\.?(?:\s+(\d{1,2})\b)?")
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 
 
@@ -108,8 +107,8 @@ def _published(year_text: str, date_text: str) -> str | None:
     if m := _ISO.match(year_text):
         return iso_date(year, int(m[2]), int(m[3]) if m[3] else None)
     if m := _ISO.match(date_text):
-        if int(m[1]) == year:
-            return iso_date(year, int(m[2]), int(m[3]) if m[3] else None)
-    elif (m := _MONTH_DAY.match(date_text)) and (month := month_number(m[1])):
-        return iso_date(year, month, int(m[2]) if m[2] else None)
-    return iso_date(year)
+        same_year = int(m[1]) == year
+        return (
+            iso_date(year, int(m[2]), int(m[3]) if m[3] else None) if same_year else iso_date(year)
+        )
+    return iso_date(year, *month_day(date_text))

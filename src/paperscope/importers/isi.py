@@ -37,7 +37,7 @@ from paperscope.importers.reference import (
     clear_doi,
     display_name,
     iso_date,
-    month_number,
+    month_day,
     page_range,
 )
 from paperscope.importers.tagged import Record, Syntax, parse_records
@@ -56,7 +56,6 @@ SYNTAX = Syntax(
 )
 _FIRST = re.compile(r"(?:FN \S.*|PT [A-Z]\w*\s*)$")
 _NEXT = re.compile(r"(?:VR \S.*|[A-Z][A-Z0-9] \S.*)$")
-_TOKENS = re.compile(r"[A-Za-z]+|\d+")
 _YEAR = re.compile(r"\d{4}")
 _PMID = re.compile(r"MEDLINE:(\d+)")
 
@@ -127,14 +126,4 @@ def _published(year_text: str, date_text: str) -> str | None:
     found = _YEAR.search(year_text) or _YEAR.search(date_text)
     if found is None:
         return None
-    tokens = _TOKENS.findall(date_text)
-    month = day = None
-    for i, token in enumerate(tokens):
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token.isalpha() and (month := month_number(token)):
-            day = int(after) if after.isdigit() and len(after) <= 2 else None
-            break
-        if token.isdigit() and len(token) <= 2 and len(after) == 4 and after.isdigit():
-            month = int(token)  # Inspec's "07 2006"
-            break
-    return iso_date(int(found[0]), month, day)
+    return iso_date(int(found[0]), *month_day(date_text))

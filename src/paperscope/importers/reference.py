@@ -30,6 +30,7 @@ from paperscope.models import Paper, new_paper, normalize_doi, normalize_space, 
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
+_TOKENS = re.compile(r"[A-Za-z]+|\d+")
 _SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv|v)\.?", re.IGNORECASE)
 _INITIALS = re.compile(r"[A-Z]{1,4}")
 _PREPRINT = re.compile(r"\s*(arxiv|corr)\b", re.IGNORECASE)
@@ -94,6 +95,24 @@ def month_number(word: str) -> int | None:
             if name.startswith(word):
                 return number
     return None
+
+
+def month_day(text: str) -> tuple[int | None, int | None]:
+    """The month and day of a date written loosely: "JUN 14", "June 15", "15 May",
+    "2006 May-Jun" (May), "May 2019"; "04 2006" is April (Inspec writes months so).
+    Seasons and anything else give (None, None)."""
+    tokens = _TOKENS.findall(text)
+    for i, token in enumerate(tokens):
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token.isalpha():
+            if (month := month_number(token)) is None:
+                continue
+            day = next((t for t in (after, before) if t.isdigit() and len(t) <= 2), None)
+            return month, int(day) if day else None
+        if len(token) <= 2 and len(after) == 4 and after.isdigit() and not before:
+            return int(token), None
+    return None, None
 
 
 def iso_date(year: int | None, month: int | None = None, day: int | None = None) -> str | None:

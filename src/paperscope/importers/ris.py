@@ -48,6 +48,7 @@ from paperscope.importers.reference import (
     clear_doi,
     display_name,
     iso_date,
+    month_day,
     month_number,
     page_range,
 )
@@ -67,6 +68,7 @@ SYNTAX = Syntax(
 )
 _WHOLE_BOOK = {"BOOK", "EBOOK", "EDBOOK"}
 _DATE = re.compile(r"\s*(\d{4})(?:[/-](\d{1,2}|[A-Za-z]+)?(?:[/-](\d{1,2})?)?)?")
+_YEAR = re.compile(r"\b\d{4}\b")
 _VOLUME_ISSUE = re.compile(r"\s*(\w+)\s*\(\s*(\w+)\s*\)\s*")
 _PARSER = rispy.RisParser()
 
@@ -169,22 +171,25 @@ def to_paper(record: Record) -> Paper:
 
 def _published(py: str, da: str, y1: str) -> str | None:
     """The year of PY (else DA, Y1), with the month and day of the first of DA,
-    Y1, PY that gives them for that year."""
+    Y1, PY that gives them for that year, or gives them with no year at all
+    (Web of Science writes "DA  - JUN 14" beside "PY  - 2006")."""
     parsed = [_date(text) for text in (py, da, y1)]
     year = next((p[0] for p in parsed if p[0]), None)
     if year is None:
         return None
     for y, month, day in (parsed[1], parsed[2], parsed[0]):
-        if y == year and month:
+        if y in (year, None) and month:
             return iso_date(year, month, day)
     return iso_date(year)
 
 
 def _date(text: str) -> tuple[int | None, int | None, int | None]:
-    """RIS's "YYYY/MM/DD/other": any part may be empty ("2012///", "2016/12//")."""
+    """RIS's "YYYY/MM/DD/other": any part may be empty ("2012///", "2016/12//");
+    or a date as IEEE ("May 2019") and Web of Science ("JUN 14", with PY) write it."""
     m = _DATE.match(text)
     if m is None:
-        return None, None, None
+        year = _YEAR.search(text)
+        return (int(year[0]) if year else None), *month_day(text)
     raw_month = m[2] or ""
     month = int(raw_month) if raw_month.isdigit() else month_number(raw_month)
     return int(m[1]), month or None, int(m[3]) if m[3] and int(m[3]) else None
