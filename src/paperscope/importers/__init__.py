@@ -18,6 +18,7 @@ from paperscope.importers.base import FormatError, Item, check_head
 _MODULES = {
     "jsonl": "paperscope.importers.jsonl",
     "arxiv-json": "paperscope.importers.arxiv_snapshot",
+    "hf-api": "paperscope.importers.hf_api",  # a JSON array: after the JSON-lines formats
     "oai-pmh": "paperscope.importers.oai_pmh",
     "arxiv-atom": "paperscope.importers.arxiv_atom",
     "bibtex": "paperscope.importers.bibtex",
