@@ -146,8 +146,15 @@ def test_entity_declarations_are_refused():
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n'
         b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">&lol2;</OAI-PMH>'
     )
-    with pytest.raises(FormatError, match="refused unsafe XML"):
+    with pytest.raises(FormatError) as info:
         list(parse(io.BytesIO(bomb)))
+    assert str(info.value) == (
+        "line 1: refused unsafe XML: the file declares the entity 'lol'; "
+        "entity declarations and external references are not accepted"
+    )
+    xxe = bomb.replace(b'<!ENTITY lol "lol">', b'<!ENTITY lol SYSTEM "file:///etc/passwd">')
+    with pytest.raises(FormatError, match=r"declares the entity 'lol' \(file:///etc/passwd\)"):
+        list(parse(io.BytesIO(xxe)))
 
 
 def test_no_records_match_is_an_empty_complete_page():

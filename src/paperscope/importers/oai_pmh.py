@@ -41,7 +41,12 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import XMLParserType
 
-from defusedxml import DefusedXmlException
+from defusedxml import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 from defusedxml.ElementTree import XMLParser
 
 from paperscope.importers.arxiv_snapshot import arxiv_name, rfc2822_to_iso, version_number
@@ -354,9 +359,7 @@ def _xml_error(exc: Exception, builder: _Builder, closing: bool) -> FormatError:
     if isinstance(exc, FormatError):
         return exc
     if isinstance(exc, DefusedXmlException):
-        return FormatError(
-            f"refused unsafe XML ({exc}); entity declarations are not accepted", builder.line()
-        )
+        return FormatError(f"refused unsafe XML: {_unsafe(exc)}", builder.line())
     if not isinstance(exc, ParseError):  # LookupError, ValueError: the declared encoding
         return FormatError(f"the file's encoding cannot be read ({exc})", 1)
     line, column = exc.position
@@ -369,6 +372,21 @@ def _xml_error(exc: Exception, builder: _Builder, closing: bool) -> FormatError:
             f"; the file ends inside <{_local(elem.tag)}> (from line {opened}): it is cut short"
         )
     return FormatError(f"malformed XML at column {column + 1}: {reason}", line)
+
+
+def _unsafe(exc: DefusedXmlException) -> str:
+    """What defusedxml refused, in words."""
+    sysid = getattr(exc, "sysid", None)
+    external = f" ({sysid[:80]})" if sysid else ""
+    if isinstance(exc, EntitiesForbidden):
+        what = f"the file declares the entity {exc.name!r}{external}"
+    elif isinstance(exc, ExternalReferenceForbidden):
+        what = f"the file refers to an external resource{external}"
+    elif isinstance(exc, DTDForbidden):
+        what = "the file has a document type declaration"
+    else:
+        what = "the file uses an XML feature this reader does not accept"
+    return f"{what}; entity declarations and external references are not accepted"
 
 
 def _decoder_for(first: bytes) -> tuple[str, codecs.IncrementalDecoder] | None:
