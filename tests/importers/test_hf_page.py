@@ -417,3 +417,34 @@ def test_both_pages_in_a_store_become_one_record_per_paper(store, page000, page0
         with store.transaction():
             result = store.save_papers(again)
         assert (result.added, result.updated, result.unchanged) == (0, 0, len(again))
+
+
+# -- page furniture, star counts and links (test_real_hf.py has the real files) ---------
+
+
+def test_furniture_and_star_counts_are_never_papers_nor_upvotes(page002):
+    """The trending page's "GitHub 11.3k", a site menu inside the page, a
+    one-word line: none is a title, and stars are not upvotes."""
+    lines = no_blanks(page002).splitlines()
+    title_at = lines.index(GRADIENT_NOISE)
+    assert [s.strip() for s in lines[title_at + 2 : title_at + 5]] == [
+        "• 7 authors",
+        "·",
+        "Nov 20, 2015",
+    ]
+    lines[title_at + 5 : title_at + 5] = ["GitHub 11.3k", "Upvote", "Spaces", "Lumiere"]
+    got = papers(parse("\n".join(lines)))
+    assert [p.title for p in got] == [p.title for p in papers(parse(page002))]
+    noise = next(p for p in got if p.title == GRADIENT_NOISE)
+    assert (noise.upvotes, noise.author_count) == (0, 7)
+    # One word with its abstract is a title ("Lumiere" is a real one).
+    (one,) = papers(parse("Daily Papers\nLumiere\n" + lines[title_at + 1] + "\n"))
+    assert one.title == "Lumiere"
+
+
+def test_a_paper_link_after_a_title_ending_in_a_full_stop_makes_it_the_title(page000):
+    lines = no_blanks(page000).splitlines()
+    title, abstract = "Attention is not all you need.", lines[6]
+    page = [*lines[:5], title, "https://arxiv.org/abs/2103.03404v2", abstract]
+    (paper,) = papers(parse("\n".join(page)))
+    assert (paper.id, paper.title, paper.abstract) == ("2103.03404", title, abstract)

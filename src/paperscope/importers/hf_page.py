@@ -652,9 +652,8 @@ class _Page:
         links.update(title.links)  # the title's own link first, then the abstract's
         if title.role is None and _furniture(title.text, abstract, meta, links):
             return None
-        where = f"the paper on line {title.number}"
-        if "error" in meta:
-            return Item(title.number, error=f"{where}: {meta['error']}")
+        if "error" in meta:  # the item's line is the title's: the message need not repeat it
+            return Item(title.number, error=meta["error"])
         when: _Date | None = meta.get("date")
         published = _on_or_before(*when, self.page_date or self.today) if when else None
         try:
@@ -671,7 +670,7 @@ class _Page:
                 links={k: v for k, v in links.items() if k != "arxiv"},
             )
         except InvalidPaper as exc:
-            return Item(title.number, error=f"{where}: {exc}")
+            return Item(title.number, error=str(exc))
         if paper == self.last:
             return None  # the same card again (captures write each one twice)
         self.last = paper
