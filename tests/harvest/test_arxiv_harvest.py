@@ -298,6 +298,8 @@ def test_retry_after_seconds():
     assert retry_after_seconds(formatdate(now + 30, usegmt=True), now=now) == 30.0
     assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
     assert retry_after_seconds("soon") is None
+    assert retry_after_seconds("Mon, 2 Apr 2007 99999999999:00:00 GMT") is None  # no traceback
+    assert retry_after_seconds("Mon, 99999999999 Apr 2007 10:00:00 GMT") is None
     assert retry_after_seconds(None) is None
 
 

@@ -405,7 +405,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an hour of 99999999999
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
