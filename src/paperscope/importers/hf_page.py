@@ -139,6 +139,10 @@ _LINK_WORD = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_AUTOLINKS = re.compile(r"(?:\s*<[a-z][a-z0-9+.-]*://[^<>\s]+>)+$", re.IGNORECASE)
+_LINK_START = re.compile(
+    r"[\s·•|,]*(?:\[|<|https?://|www\.|(?:huggingface\.co|hf\.co|arxiv\.org|github\.com)/)",
+    re.IGNORECASE,
+)
 _GITHUB = re.compile(r"(?:https?://)?(?:www\.)?github\.com/[\w.-]+/[\w.-]+", re.IGNORECASE)
 _LINK_KINDS = ("arxiv", "github", "project")  # what a paper keeps from its links
 _NOT_A_PAGE = "this is not the text of a Hugging Face papers page (titles, each with its abstract)"
@@ -374,7 +378,7 @@ def _links(text: str) -> list[tuple[str | None, str]] | None:
 
     Markdown links ``[label](url)``, autolinks ``<url>`` and bare addresses count;
     separators and spaces between them may stand, any other text may not."""
-    if "/" not in text:
+    if not _LINK_START.match(text):  # most lines: prose, quickly told apart
         return None
     found: list[tuple[str | None, str]] = []
     last = 0
