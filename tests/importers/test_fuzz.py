@@ -97,6 +97,18 @@ SWAPS: list[tuple[bytes, bytes]] = [
     (b"TY  - ", b"TY - "), (b"ER  -", b"ER -"), (b"TI  - ", b"T1  - "), (b"  - ", b"  -\n"),
     (b'"id"', b'"ID"'), (b'"title"', b'"titel"'), (b": ", b": null, "), (b"[", b"[["),
     (b"2", b"\xd9\xa2"), (b"1", b"\xc2\xb9"), (b"0", b"99999999999999999999"),
+    # JSON documents (CSL-JSON, the Hugging Face API): types and numbers where text goes
+    (b'"author":', b'"author": 7, "x":'), (b'"date-parts":[[', b'"date-parts":[[99999999999999999999,'),
+    (b'"date-parts":[[', b'"date-parts":[["\xc2\xb2", '), (b'"issued":', b'"issued": [], "i":'),
+    (b'"title":', b'"title": {"title": []}, "t":'), (b'"family":', b'"family": null, "f":'),
+    (b'"paper": {', b'"paper": {"paper": {'), (b'"authors": [', b'"authors": [null, '),
+    (b'"upvotes": ', b'"upvotes": 1e309, "u": '), (b'"page":', b'"page": -99999999999999999999, "p":'),
+    (b"},", b"},,"), (b"}", b"}}"), (b"[", b"[" * 2000),
+    # tagged formats (RIS, EndNote, MEDLINE, ISI): empty, repeated and huge values
+    (b"AU  - ", b"AU  - \n"), (b"PY  - ", b"PY  - 99999999999999999999"), (b"SP  - ", b"SP  - -"),
+    (b"ER  - ", b"TY  - JOUR\nER  - "), (b"TY  - ", b"TY  - \xc2\xb2"), (b"%A ", b"%A \n%A "),
+    (b"%D ", b"%D 99999999999999999999"), (b"DP  - ", b"DP  - 0000 Feb 30"), (b"\nAU ", b"\nAU \n"),
+    (b"\nPY ", b"\nPY 99999999999999999999"), (b"\nER", b""), (b"FAU - ", b"FAU - ,"),
 ]  # fmt: skip
 
 _POS = st.integers(min_value=0, max_value=1 << 30)  # taken modulo the length; shrinks to 0
