@@ -79,7 +79,10 @@ def test_new_paper_without_arxiv_id_gets_a_title_hash_id():
         ({"title": "x" * 10_000}, "title is 10,000 characters long"),
         ({"title": "ok", "arxiv_id": "garbage"}, "not an arXiv id"),
         ({"title": "ok", "published": "March 2"}, "not an ISO 8601"),
-        ({"title": "ok", "upvotes": -1}, "negative"),
+        ({"title": "ok", "upvotes": -1}, "-1 upvotes is out of bounds"),
+        ({"title": "ok", "upvotes": 10**20}, "upvotes is out of bounds"),
+        ({"title": "ok", "author_count": 10**20}, "author count .* is out of bounds"),
+        ({"title": "..."}, "has no letters or digits"),
     ],
 )
 def test_invalid_records_are_refused_with_a_reason(values, message):

@@ -21,6 +21,9 @@ MAX_ABSTRACT = 100_000
 MAX_AUTHORS = 20_000
 MAX_AUTHOR_NAME = 500
 MAX_FIELD = 10_000
+# The most upvotes any source may report (the busiest Hugging Face papers
+# have a few thousand); the columns are 32-bit on PostgreSQL.
+MAX_UPVOTES = 10_000_000
 
 # How much a source is trusted when two records disagree on a field.
 # arXiv's own metadata beats a saved web page; an unknown source ranks lowest.
@@ -207,7 +210,9 @@ class Paper:
             keys.append("doi:" + self.doi.lower())  # DOIs are case-insensitive
         if self.title:
             keys.append("title:" + title_hash(self.title))
-            if ("\\" in self.title or "{" in self.title) and (legacy := _hash(_fold(self.title))) != keys[-1][6:]:
+            if ("\\" in self.title or "{" in self.title) and (
+                legacy := _hash(_fold(self.title))
+            ) != keys[-1][6:]:
                 # Titles with TeX accents or braces were keyed without
                 # decoding them before; the old key finds papers stored then.
                 keys.append("title:" + legacy)
@@ -306,10 +311,12 @@ def validate(paper: Paper) -> None:
         "comments", "license", "submitter", "submitted_by",
     ):  # fmt: skip
         _check_len(name, getattr(paper, name), MAX_FIELD)
-    if paper.author_count is not None and paper.author_count < 0:
-        raise InvalidPaper("author count is negative")
-    if paper.upvotes < 0:
-        raise InvalidPaper("upvotes are negative")
+    if paper.author_count is not None and not 0 <= paper.author_count <= MAX_AUTHORS:
+        raise InvalidPaper(
+            f"author count {paper.author_count:,} is out of bounds (0 to {MAX_AUTHORS:,})"
+        )
+    if not 0 <= paper.upvotes <= MAX_UPVOTES:
+        raise InvalidPaper(f"{paper.upvotes:,} upvotes is out of bounds (0 to {MAX_UPVOTES:,})")
     for name in ("published", "updated", "feed_date"):
         value = getattr(paper, name)
         if value is not None and not _ISO.fullmatch(value):

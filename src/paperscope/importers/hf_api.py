@@ -47,9 +47,9 @@ from typing import BinaryIO, NamedTuple
 import orjson
 
 from paperscope.importers.base import MAX_LINE_BYTES, FormatError, Item
-from paperscope.importers.hf_page import MAX_UPVOTES
 from paperscope.models import (
     MAX_AUTHORS,
+    MAX_UPVOTES,
     InvalidPaper,
     Paper,
     Version,

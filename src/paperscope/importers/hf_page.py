@@ -76,6 +76,7 @@ from paperscope.models import (
     MAX_ABSTRACT,
     MAX_AUTHORS,
     MAX_TITLE,
+    MAX_UPVOTES,
     InvalidPaper,
     Paper,
     new_paper,
@@ -84,10 +85,6 @@ from paperscope.models import parse_arxiv_id as _arxiv
 
 NAME = "hf-page"
 SOURCE = "hf-page"
-
-# The most upvotes a record may claim: the most-upvoted papers on Hugging Face
-# have a few thousand, and the store keeps a 32-bit integer.
-MAX_UPVOTES = 10_000_000
 
 _GLUED = ("Get trending papers in your email inbox once a day!",
           "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
