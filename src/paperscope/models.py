@@ -40,8 +40,9 @@ SOURCE_PRIORITY = {
     "endnote": 1,
     "medline": 1,
     "isi": 1,
-    # Hugging Face: its API's JSON is structured, a saved page is scraped text.
-    "hf-api": 1,
+    # Hugging Face: its API gives arXiv's title, abstract and authors, cleanly;
+    # a saved page is scraped text.
+    "hf-api": 2,
     "hf-page": 0,
     "demo": -1,  # synthetic (paperscope demo): any real record wins a merge with it
 }
