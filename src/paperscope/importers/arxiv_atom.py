@@ -90,7 +90,7 @@ class _Reader:
 
     def entries(self) -> Iterator[Item]:
         # Entries (depth 2) are taken out of the feed as they end: memory stays flat.
-        for ev in iter_xml(self.stream, detach_depth=2):
+        for ev in iter_xml(self.stream, detach_depth=2, watch=frozenset({"entry"})):
             elem = ev.elem
             if ev.kind == "start":
                 if ev.depth == 1 and elem.tag != ATOM + "feed":

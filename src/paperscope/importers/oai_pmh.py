@@ -183,16 +183,19 @@ class Event:
 class _Builder:
     """Builds elements as expat reports them and queues :class:`Event` s.
 
-    An element at depth ``detach_depth`` or less is taken out of its parent
-    when it ends (the reader has it from the event), so what stays held is
-    the path of open elements and the one record being read. Texts, records
-    and nesting are bounded (:data:`MAX_TEXT`, :data:`MAX_ELEMENT`,
+    Events are queued for elements at depth ``detach_depth`` or less, and for
+    those whose local name is in ``watch`` wherever they are (a record nested
+    where it should not be). Such a shallow element is taken out of its
+    parent when it ends (the reader has it from the event), so what stays
+    held is the path of open elements and the one record being read. Texts,
+    records and nesting are bounded (:data:`MAX_TEXT`, :data:`MAX_ELEMENT`,
     :data:`MAX_DEPTH`); going past a bound is a FormatError naming the line.
     """
 
-    def __init__(self, detach_depth: int):
+    def __init__(self, detach_depth: int, watch: frozenset[str]):
         self.detach_depth = detach_depth
-        self.expat: XMLParserType | None = None  # set once the parser exists
+        self.watch = watch
+        self.expat: XMLParserType = None  # type: ignore[assignment]  # set once the parser exists
         self.events: list[Event] = []
         self.stack: list[tuple[Element, int]] = []  # open elements, with their lines
         self._text: list[str] = []
@@ -202,30 +205,38 @@ class _Builder:
         self._held = 0  # held in the open element at detach_depth, in characters
 
     def line(self) -> int:
-        assert self.expat is not None
         return self.expat.CurrentLineNumber
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
-        self._flush()
-        depth = len(self.stack) + 1
-        line = self.line()
-        if depth > MAX_DEPTH:
-            raise FormatError(f"elements are nested more than {MAX_DEPTH} deep", line)
+        if self._text_len:
+            self._flush()
+        stack = self.stack
+        depth = len(stack) + 1
+        line = self.expat.CurrentLineNumber
         elem = Element(tag, attrs)
-        parent = self.stack[-1][0] if self.stack else None
-        if parent is not None:
-            parent.append(elem)
         if depth <= self.detach_depth:
             self._held = 0
+            parent = stack[-1][0] if stack else None
+            if parent is not None:
+                parent.append(elem)
+            self.events.append(Event("start", elem, line, depth, parent))
         else:
-            self._hold(_ELEMENT_COST)
-        self.stack.append((elem, line))
+            if depth > MAX_DEPTH:
+                raise FormatError(f"elements are nested more than {MAX_DEPTH} deep", line)
+            parent = stack[-1][0]
+            parent.append(elem)
+            self._held += _ELEMENT_COST
+            if self._held > MAX_ELEMENT:
+                self._too_big()
+            if tag.rpartition("}")[2] in self.watch:
+                self.events.append(Event("start", elem, line, depth, parent))
+        stack.append((elem, line))
         self._into = (elem, False)
-        self.events.append(Event("start", elem, line, depth, parent))
         return elem
 
     def end(self, tag: str) -> Element:
-        self._flush()
+        if self._text_len:
+            self._flush()
         elem, line = self.stack.pop()
         depth = len(self.stack) + 1
         parent = self.stack[-1][0] if self.stack else None
@@ -235,9 +246,11 @@ class _Builder:
                 del parent[-1]
             self._held = 0
             self._into = None  # text after it (whitespace between records) is not kept
+            self.events.append(Event("end", elem, line, depth, parent))
         else:
             self._into = (elem, True)
-        self.events.append(Event("end", elem, line, depth, parent))
+            if tag.rpartition("}")[2] in self.watch:
+                self.events.append(Event("end", elem, line, depth, parent))
         return elem
 
     def data(self, text: str) -> None:
@@ -273,17 +286,17 @@ class _Builder:
             else:
                 elem.text = text
             if len(self.stack) >= self.detach_depth:
-                self._hold(len(text))
+                self._held += len(text)
+                if self._held > MAX_ELEMENT:
+                    self._too_big()
 
-    def _hold(self, size: int) -> None:
-        self._held += size
-        if self._held > MAX_ELEMENT:
-            elem, line = self.stack[self.detach_depth - 1]
-            raise FormatError(
-                f"<{_local(elem.tag)}> (from line {line}) holds over {MAX_ELEMENT >> 20} MiB; "
-                "no record is that large",
-                self.line(),
-            )
+    def _too_big(self) -> None:
+        elem, line = self.stack[self.detach_depth - 1]
+        raise FormatError(
+            f"<{_local(elem.tag)}> (from line {line}) holds over {MAX_ELEMENT >> 20} MiB; "
+            "no record is that large",
+            self.line(),
+        )
 
 
 _POSITION = re.compile(r":\s*line \d+, column \d+$")
@@ -302,17 +315,18 @@ _WIDE = (
 _EXPAT_READS = {"utf-8", "ascii", "iso8859-1", "utf-16"}
 
 
-def iter_xml(stream: BinaryIO, detach_depth: int) -> Iterator[Event]:
-    """Stream the start and end :class:`Event` s of an XML document.
+def iter_xml(stream: BinaryIO, detach_depth: int, watch: frozenset[str]) -> Iterator[Event]:
+    """Stream the start and end :class:`Event` s of an XML document's elements
+    at ``detach_depth`` or less, and of those named in ``watch`` at any depth.
 
-    Elements at ``detach_depth`` or less are detached from their parent when
-    they end (see :class:`_Builder`). Malformed XML, XML that declares
+    The shallow ones are detached from their parent when they end (see
+    :class:`_Builder`). Malformed XML, XML that declares
     entities or external references, an encoding that cannot be read and
     anything past the bounds on size raise FormatError with the line found.
     """
     first = _read(stream)
     decoder = _decoder_for(first)
-    builder = _Builder(detach_depth)
+    builder = _Builder(detach_depth, watch)
     parser = XMLParser(target=builder, encoding="utf-8" if decoder else None)
     expat = builder.expat = parser.parser
     fed = 0  # bytes given to expat
@@ -465,7 +479,7 @@ class _Reader:
         """Yield ``(item, datestamp)`` per record; item is None for deleted records."""
         container: Element | None = None
         record: Element | None = None  # the outermost <record> open
-        for ev in iter_xml(self.stream, detach_depth=3):
+        for ev in iter_xml(self.stream, detach_depth=3, watch=frozenset({"record"})):
             elem, name = ev.elem, _local(ev.elem.tag)
             if ev.kind == "start":
                 if ev.depth == 1 and name not in ("OAI-PMH", "error"):
@@ -508,13 +522,14 @@ class _Reader:
 
 
 def _record(rec: Element, line: int) -> tuple[Item | None, str | None]:
-    header = _child(rec, "header")
+    parts = _Fields(rec)
+    header = parts.first("header")
     if header is None:
         return Item(line, error="the record has no <header>"), None
-    datestamp = _text(header, "datestamp") or None
+    datestamp = _Fields(header).text("datestamp") or None
     if header.get("status") == "deleted":
         return None, datestamp
-    metadata = _child(rec, "metadata")
+    metadata = parts.first("metadata")
     if metadata is None or len(metadata) == 0:
         return Item(line, error="the record has no <metadata>"), datestamp
     body = metadata[0]
@@ -537,33 +552,35 @@ def _record(rec: Element, line: int) -> tuple[Item | None, str | None]:
 
 def _raw_paper(body: Element, header: Element) -> Paper:
     """arXivRaw: every version with its RFC 2822 date and size."""
+    f = _Fields(body)
     versions = []
-    for i, v in enumerate(_children(body, "version"), 1):
-        date_text = _text(v, "date")
+    for i, v in enumerate(f.all("version"), 1):
+        version = _Fields(v)
+        date_text = version.text("date")
         versions.append(
             Version(
                 version_number(v.get("version") or f"v{i}", i),
                 rfc2822_to_iso(date_text) if date_text else None,
-                _text(v, "size") or None,
+                version.text("size") or None,
             )
         )
     versions.sort(key=lambda v: v.version)
     dates = [v.created for v in versions if v.created]
     return new_paper(
-        title=_text(body, "title"),
-        arxiv_id=_required_id(body),
+        title=f.text("title"),
+        arxiv_id=_required_id(f),
         source=SOURCE,
-        abstract=_text(body, "abstract"),
-        authors=[arxiv_name(n) for n in split_authors(_text(body, "authors"))],
+        abstract=f.text("abstract"),
+        authors=[arxiv_name(n) for n in split_authors(f.text("authors"))],
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,
         versions=versions,
-        categories=_text(body, "categories").split(),
-        doi=_text(body, "doi").split(" ")[0],
-        journal_ref=_text(body, "journal-ref"),
-        comments=_text(body, "comments"),
-        license=_text(body, "license"),
-        submitter=_text(body, "submitter"),
+        categories=f.text("categories").split(),
+        doi=f.text("doi").split(" ")[0],
+        journal_ref=f.text("journal-ref"),
+        comments=f.text("comments"),
+        license=f.text("license"),
+        submitter=f.text("submitter"),
     )
 
 
@@ -573,24 +590,26 @@ def _arxiv_paper(body: Element, header: Element) -> Paper:
     No versions are recorded: the format does not list them, and a
     day-only v1 date would hide the exact time a later arXivRaw record brings.
     """
+    f = _Fields(body)
     authors = []
-    for author in _children(_child(body, "authors"), "author"):
-        parts = (_text(author, k) for k in ("forenames", "keyname", "suffix"))
+    for author in _Fields(f.first("authors")).all("author"):
+        name = _Fields(author)
+        parts = (name.text(k) for k in ("forenames", "keyname", "suffix"))
         authors.append(arxiv_name(" ".join(p for p in parts if p)))
-    created = _day(_text(body, "created"), "created")
+    created = _day(f.text("created"), "created")
     return new_paper(
-        title=_text(body, "title"),
-        arxiv_id=_required_id(body),
+        title=f.text("title"),
+        arxiv_id=_required_id(f),
         source=SOURCE,
-        abstract=_text(body, "abstract"),
+        abstract=f.text("abstract"),
         authors=authors,
         published=created,
-        updated=_day(_text(body, "updated"), "updated") or created,
-        categories=_text(body, "categories").split(),
-        doi=_text(body, "doi").split(" ")[0],
-        journal_ref=_text(body, "journal-ref"),
-        comments=_text(body, "comments"),
-        license=_text(body, "license"),
+        updated=_day(f.text("updated"), "updated") or created,
+        categories=f.text("categories").split(),
+        doi=f.text("doi").split(" ")[0],
+        journal_ref=f.text("journal-ref"),
+        comments=f.text("comments"),
+        license=f.text("license"),
     )
 
 
@@ -602,34 +621,36 @@ def _dc_paper(body: Element, header: Element) -> Paper:
     ``dc:identifier`` holds the abs URL, ``doi:...`` and the journal
     reference; a ``dc:description`` that starts "Comment:" is the comments.
     """
+    f = _Fields(body)
     arxiv_id = doi = journal_ref = ""
-    for identifier in _texts(body, "identifier"):
+    for identifier in f.texts("identifier"):
         if identifier.lower().startswith("doi:"):
             doi = doi or identifier[4:].strip()
         elif "arxiv.org/abs/" in identifier:
             arxiv_id = arxiv_id or identifier
         elif not re.match(r"\w+://", identifier):
             journal_ref = journal_ref or identifier
-    arxiv_id = arxiv_id or _text(header, "identifier").removeprefix("oai:arXiv.org:")
+    head = _Fields(header)
+    arxiv_id = arxiv_id or head.text("identifier").removeprefix("oai:arXiv.org:")
     if not arxiv_id:
         raise InvalidPaper("the record has no arXiv id (no abs URL among its <dc:identifier>)")
     abstract = comments = ""
-    for text in _texts(body, "description"):
+    for text in f.texts("description"):
         if text.startswith("Comment:"):
             comments = comments or text[len("Comment:") :].strip()
         else:
             abstract = abstract or text
-    dates = [_day(d, "date") for d in _texts(body, "date")]
-    titles = _texts(body, "title")
+    dates = [_day(d, "date") for d in f.texts("date")]
+    titles = f.texts("title")
     return new_paper(
         title=titles[0] if titles else "",
         arxiv_id=arxiv_id,
         source=SOURCE,
         abstract=abstract,
-        authors=[n for n in map(_dc_name, _texts(body, "creator")) if n],
+        authors=[n for n in map(_dc_name, f.texts("creator")) if n],
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,
-        categories=dc_categories(_texts(body, "subject"), _texts(header, "setSpec")),
+        categories=dc_categories(f.texts("subject"), head.texts("setSpec")),
         doi=doi,
         journal_ref=journal_ref,
         comments=comments,
@@ -888,8 +909,8 @@ def dc_categories(subjects: list[str], set_specs: list[str]) -> list[str]:
 # -- small helpers ---------------------------------------------------------------------
 
 
-def _required_id(body: Element) -> str:
-    arxiv_id = _text(body, "id")
+def _required_id(f: _Fields) -> str:
+    arxiv_id = f.text("id")
     if not arxiv_id:
         raise InvalidPaper("the record has no <id>")
     return arxiv_id
@@ -912,27 +933,38 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _children(parent: Element | None, name: str) -> list[Element]:
-    """The children called ``name``, whatever their namespace."""
-    if parent is None:
-        return []
-    return [c for c in parent if c.tag == name or c.tag.endswith("}" + name)]
+class _Fields:
+    """An element's children by local name (whatever their namespace), for the
+    many lookups one record takes."""
+
+    __slots__ = ("by_name",)
+
+    def __init__(self, parent: Element | None):
+        self.by_name: dict[str, list[Element]] = {}
+        for child in parent if parent is not None else ():
+            self.by_name.setdefault(_local(child.tag), []).append(child)
+
+    def all(self, name: str) -> list[Element]:
+        return self.by_name.get(name, [])
+
+    def first(self, name: str) -> Element | None:
+        found = self.by_name.get(name)
+        return found[0] if found else None
+
+    def text(self, name: str) -> str:
+        """The stripped text of the first child called ``name``; "" if there is none."""
+        elem = self.first(name)
+        return _inner(elem) if elem is not None else ""
+
+    def texts(self, name: str) -> list[str]:
+        """The stripped texts of the children called ``name``, empty ones left out."""
+        return [t for t in map(_inner, self.all(name)) if t]
 
 
-def _child(parent: Element | None, name: str) -> Element | None:
-    found = _children(parent, name)
-    return found[0] if found else None
-
-
-def _texts(parent: Element | None, name: str) -> list[str]:
-    """The stripped texts of the children called ``name``, empty ones left out."""
-    texts = ("".join(c.itertext()).strip() for c in _children(parent, name))
-    return [t for t in texts if t]
-
-
-def _text(parent: Element | None, name: str) -> str:
-    elem = _child(parent, name)
-    return "".join(elem.itertext()).strip() if elem is not None else ""
+def _inner(elem: Element) -> str:
+    if len(elem) == 0:
+        return (elem.text or "").strip()
+    return "".join(elem.itertext()).strip()
 
 
 def _int(value: str | None) -> int | None:
