@@ -333,3 +333,22 @@ def test_cli_harvests_oai_dc_with_metadata_prefix(arxiv, db_path, monkeypatch):
     result = CliRunner().invoke(app, [*args, "--metadata", "marc21"])
     assert result.exit_code == 2
     assert "--metadata 'marc21' is not a format this harvester reads" in result.output
+
+
+def test_fetch_record_by_id_and_arxivs_answers_for_an_unknown_one(arxiv, shared):
+    from paperscope.harvest import fetch_record
+
+    bert = fetch_record("1810.04805", base_url=arxiv.url)
+    assert bert is not None and bert.id == "1810.04805"
+    assert [v.version for v in bert.versions] == [1, 2]
+    assert arxiv.requests[0].query == {
+        "verb": "GetRecord", "identifier": "oai:arXiv.org:1810.04805", "metadataPrefix": "arXivRaw",
+    }  # fmt: skip
+    assert fetch_record("2401.99999", base_url=arxiv.url) is None  # idDoesNotExist, enveloped
+    # arXiv also answers with a bare <error>, no OAI-PMH envelope around it (a real answer).
+    bare = shared / "data" / "real-formats" / "oai" / "paperhive" / "ph_malformed_arxiv.xml"
+    arxiv.faults["get:oai:arXiv.org:2401.88888"] = [Reply(200, bare.read_bytes())]
+    assert fetch_record("2401.88888", base_url=arxiv.url) is None
+    arxiv.faults["get:oai:arXiv.org:2401.77777"] = [Reply(500, b"down")]
+    with pytest.raises(HarvestError, match="HTTP 500"):
+        fetch_record("2401.77777", base_url=arxiv.url)
