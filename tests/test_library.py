@@ -70,6 +70,21 @@ def test_gzipped_files_are_read_transparently(lib, tmp_path):
     assert lib.import_file(packed).added == 200
 
 
+@pytest.mark.parametrize("damage", ["flipped", "cut"])
+def test_a_damaged_gzip_file_is_reported_and_what_came_before_is_kept(lib, tmp_path, damage):
+    packed = bytearray(gzip.compress(ARXIV_SAMPLE.read_bytes()))
+    if damage == "flipped":
+        middle = len(packed) // 2
+        packed[middle : middle + 64] = bytes(b ^ 0xFF for b in packed[middle : middle + 64])
+    else:
+        del packed[len(packed) // 2 :]
+    path = tmp_path / "sample.jsonl.gz"
+    path.write_bytes(bytes(packed))
+    report = lib.import_file(path)
+    assert report.error is not None and "compressed file is damaged" in report.error
+    assert report.added < 200 and lib.count() == report.added
+
+
 def test_bad_records_are_counted_named_and_good_ones_kept(lib, tmp_path):
     lines = sample_lines()[:10]
     lines[2] = lines[2][: len(lines[2]) // 2]  # truncated JSON

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import io
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -290,8 +292,8 @@ class Library:
                 report.error = str(exc)
                 report.status = "failed"
                 return report
-            except (OSError, EOFError) as exc:  # e.g. a corrupt gzip stream
-                report.error = f"cannot read the file ({exc})"
+            except (OSError, EOFError, zlib.error) as exc:  # e.g. a corrupt gzip stream
+                report.error = _unreadable(exc)
                 report.status = "failed"
                 return report
             report.format = module.NAME
@@ -348,11 +350,8 @@ class Library:
                     if len(batch) >= batch_size:
                         sink.add(batch)
                         batch = []
-            except (FormatError, OSError, EOFError) as exc:
-                if isinstance(exc, FormatError):
-                    message = str(exc)
-                else:
-                    message = f"cannot read the file ({exc})"
+            except (FormatError, OSError, EOFError, zlib.error) as exc:
+                message = str(exc) if isinstance(exc, FormatError) else _unreadable(exc)
                 if strict:
                     raise _StrictFailure(message) from None
                 report.error = message  # the records read before the broken part are good
@@ -622,6 +621,13 @@ def _counted(
         if done % 1_000 == 0:
             progress(done, total)
     progress(done, total)
+
+
+def _unreadable(exc: BaseException) -> str:
+    """What to say when the bytes themselves cannot be read."""
+    if isinstance(exc, zlib.error | EOFError | gzip.BadGzipFile):
+        return f"the compressed file is damaged ({exc or 'it ends too soon'})"
+    return f"cannot read the file ({exc})"
 
 
 def _peek(stream: BinaryIO) -> bytes:
