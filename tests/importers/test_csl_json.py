@@ -110,8 +110,32 @@ def test_the_zotero_api_wraps_the_items_in_an_object():
     assert csl_json.detect(data.encode())
     (item,) = parse(data)
     assert item.paper.title == "Book"
+    # Other members, before and after the items, are skipped however they nest.
+    wrapped = (
+        '{"meta": {"x": [1, {"y": "], } {"}]}, "items": [{"title": "A"}, {"title": "B"}],'
+        ' "total": [2]}'
+    )
+    assert [i.paper.title for i in parse(wrapped)] == ["A", "B"]
     with pytest.raises(FormatError, match='without an "items" array'):
-        parse('{"papers": []}')
+        parse('{"papers": [{"title": "A"}]}')
+    with pytest.raises(FormatError, match='without an "items" array'):
+        parse('{"items": {"title": "A"}}')
+
+
+TRICKY = [
+    '[{"title": "A \\"quoted\\" [title], {with} commas", "author": [{"family": "O\\\\Brien"}]},'
+    ' {"title": "B", "issued": {"date-parts": [[2001, 2]]}}, 7, {"title": "\\u00e9t\\u00e9"}]',
+    '{"meta": {"note": "\\"items\\": ["}, "items": [{"title": "A"},\n {"title": "B"}]}',
+]
+
+
+@pytest.mark.parametrize("document", TRICKY, ids=["array", "object"])
+def test_chunk_boundaries_anywhere_give_the_same_items(document, monkeypatch):
+    whole = [(i.line, i.error, i.paper) for i in parse(document)]
+    assert any(paper for _, _, paper in whole)
+    for size in (1, 2, 3, 5, 7):
+        monkeypatch.setattr(csl_json, "_CHUNK", size)
+        assert [(i.line, i.error, i.paper) for i in parse(document)] == whole, size
 
 
 @pytest.mark.parametrize(
@@ -124,6 +148,8 @@ def test_the_zotero_api_wraps_the_items_in_an_object():
         ('[{"title": "A"},', "the file ends before the JSON array is closed"),
         ('[{"title": "A"},]', "the JSON array ends with a comma"),
         ('[{"title": "A"}] [', "text after the end of the JSON array: '\\['"),
+        ('{"items": [{"title": "A"}]', "the file ends before the JSON object is closed"),
+        ('{"items": [{"title": "A"}], }', "the JSON object ends with a comma"),
         (b'[{"title": "\xff"}]', "not UTF-8 \\(byte 13\\)"),
     ],
 )

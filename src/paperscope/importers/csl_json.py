@@ -9,11 +9,10 @@ is read too.
 
 Decisions:
 - The array is read item by item (a scanner finds where each item ends, orjson
-  reads it), so memory holds one item, of at most :data:`MAX_ITEM_CHARS`; a
-  bad item is reported by its number (``unit="record"``) with the line it
-  starts on, and the items after it are still read. The ``{"items": [...]}``
-  form is read whole, up to :data:`MAX_OBJECT_BYTES` (the API sends 100 items
-  a page).
+  reads it), so memory holds one item, of at most :data:`MAX_ITEM_CHARS`,
+  whatever the file's size; a bad item is reported by its number
+  (``unit="record"``) with the line it starts on, and the items after it are
+  still read. The ``{"items": [...]}`` form is read the same way.
 - Names: "given", the particles, "family", "suffix" in that order ("Ludwig
   van Beethoven"), or "literal"; no authors: the editors, as CSL styles cite.
 - Date: ``issued``: its first ``date-parts`` (numbers or digit strings), else
@@ -48,12 +47,12 @@ from paperscope.models import InvalidPaper, Paper, normalize_doi, normalize_spac
 NAME = "csl-json"
 SOURCE = "csl-json"
 MAX_ITEM_CHARS = 8 * 1024 * 1024  # an item with thousands of authors stays far below
-MAX_OBJECT_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
 
 _ITEM_KEYS = (b'"title"', b'"author"', b'"issued"', b'"container-title"', b'"DOI"')
 _SCAN = re.compile(r'["\\{}\[\],]')
 _IN_STRING = re.compile(r'["\\]')
+_ITEMS_KEY = re.compile(r'\s*"items"\s*:\s*')
 _RAW_DATE = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\b")
 _MONTH_YEAR = re.compile(r"\s*([A-Za-z]+)\.?\s+(\d{4})\b")
 _TEXT_FIELDS = ("title", "abstract", "DOI", "URL", "container-title", "container-title-short",
@@ -117,10 +116,9 @@ class _Element:
 
 
 def _elements(stream: BinaryIO) -> Iterator[_Element]:
-    """The items of the array one at a time, or of ``{"items": [...]}`` read whole."""
+    """The items of the array, or of the object's "items" array, one at a time."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     splitter = _Splitter()
-    first = True
     offset = 0
     while True:
         chunk = stream.read(_CHUNK)
@@ -129,49 +127,32 @@ def _elements(stream: BinaryIO) -> Iterator[_Element]:
         except UnicodeDecodeError as exc:
             where = offset + exc.start + 1
             raise FormatError(f"the file is not UTF-8 (byte {where:,}), as JSON must be") from None
+        if offset == 0:
+            text = text.removeprefix("\ufeff")
         offset += len(chunk)
-        if first:
-            text = text.lstrip("\ufeff")
-            if text.lstrip()[:1] == "{":
-                yield from _object_form(text, stream)
-                return
-            first = not text.strip() and bool(chunk)  # only blanks so far: look again
         yield from splitter.feed(text)
         if not chunk:
             break
     splitter.finish()
 
 
-def _object_form(text: str, stream: BinaryIO) -> Iterator[_Element]:
-    """``{"items": [...]}``, as the Zotero web API sends it: read whole, bounded."""
-    rest = stream.read(MAX_OBJECT_BYTES + 1)
-    if len(text.encode("utf-8")) + len(rest) > MAX_OBJECT_BYTES:
-        raise FormatError(
-            f"a CSL-JSON object over {MAX_OBJECT_BYTES >> 20} MiB; export the items as a "
-            "JSON array instead, which is read item by item"
-        )
-    try:
-        data = orjson.loads(text.encode("utf-8") + rest)
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc}") from None
-    items = data.get("items") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise FormatError('this is not CSL-JSON: a JSON object without an "items" array')
-    for number, item in enumerate(items, 1):
-        yield _Element(number, 0, data=item)
-
-
 class _Splitter:
-    """Cut the text of a top-level JSON array into its elements, chunk by chunk.
+    """Cut a JSON array (or the "items" array of a JSON object) into its elements,
+    chunk by chunk.
 
-    It knows only strings, brackets and commas: where each element ends, not
-    whether it is valid JSON (orjson says that). Memory holds one element, up
-    to :data:`MAX_ITEM_CHARS`; a longer one is skipped and reported.
+    It knows only strings, brackets, commas and, in the object, the "items" key:
+    where each element ends, not whether it is valid JSON (orjson says that).
+    Memory holds one element, up to :data:`MAX_ITEM_CHARS`; a longer one is
+    skipped and reported. The object's other members are skipped unread.
     """
 
     def __init__(self) -> None:
-        self.state = "start"  # start, between (elements), element, comma (after one), end
-        self.depth = 0  # brackets open inside the element
+        # start; in the array: between (elements), element, comma (after one);
+        # in the object: member, in (a member), member-comma, after-items; end.
+        self.state = "start"
+        self.wrapped = False  # the array is the "items" member of an object
+        self.found = False  # ... and that member has been seen
+        self.depth = 0  # brackets open inside the element or member
         self.in_string = self.escape = False
         self.parts: list[str] = []
         self.size = 0
@@ -181,39 +162,60 @@ class _Splitter:
     def feed(self, text: str) -> Iterator[_Element]:
         pos = 0
         while pos < len(text):
-            if self.state != "element":
-                stop = len(text) - len(text[pos:].lstrip())
-                self.line += text.count("\n", pos, stop)
-                if stop == len(text):
-                    return
-                pos = self._structure(text, stop)
+            if self.state in ("element", "in"):
+                was = self.state
+                pos = self._scan(text, pos)
+                if was == "element" and self.state != "element":
+                    yield self._element()
                 continue
-            pos = self._scan(text, pos)
-            if self.state != "element":  # the element ended at a comma or "]"
-                yield self._element()
+            stop = len(text) - len(text[pos:].lstrip())
+            self.line += text.count("\n", pos, stop)
+            if stop == len(text):
+                return
+            pos = self._structure(text, stop)
 
     def _structure(self, text: str, pos: int) -> int:
-        """Handle the character at ``pos``, outside any element; return where to go on."""
-        ch = text[pos]
-        if self.state == "start":
-            if ch != "[":
-                raise FormatError("this is not CSL-JSON: the file does not start with '['")
-            self.state = "between"
-            return pos + 1
-        if self.state == "end":
+        """Handle the character at ``pos``, between elements or members; return
+        where to go on."""
+        ch, state = text[pos], self.state
+        if state == "start" and ch in "[{":
+            self.state, self.wrapped = ("between", False) if ch == "[" else ("member", True)
+        elif state == "start":
+            raise FormatError("this is not CSL-JSON: the file does not start with '[' or '{'")
+        elif state == "end":
             after = text[pos : pos + 30].split("\n")[0]
-            raise FormatError(f"text after the end of the JSON array: {after!r}", self.line)
-        if ch == "]":
-            if self.state == "comma":
+            raise FormatError(f"text after the end of the {self._document()}: {after!r}", self.line)
+        elif state in ("between", "comma") and ch == "]":
+            if state == "comma":
                 raise FormatError("the JSON array ends with a comma", self.line)
-            self.state = "end"
-            return pos + 1
-        self.state, self.number, self.start_line = "element", self.number + 1, self.line
+            self.state = "after-items" if self.wrapped else "end"
+        elif state in ("between", "comma"):
+            self.state, self.number, self.start_line = "element", self.number + 1, self.line
+            self._start()
+            return pos  # the element's first character is scanned with it
+        elif state in ("member", "member-comma") and ch == "}":
+            if state == "member-comma":
+                raise FormatError("the JSON object ends with a comma", self.line)
+            raise FormatError('this is not CSL-JSON: a JSON object without an "items" array')
+        elif state in ("member", "member-comma"):
+            self.state = "in"
+            self._start()
+            return pos
+        elif state == "after-items" and ch in ",}":
+            self.state = "member-comma" if ch == "," else "end"
+        else:
+            raise FormatError(f"expected ',' or '}}' after the \"items\" array, found {ch!r}")
+        return pos + 1
+
+    def _document(self) -> str:
+        return "JSON object" if self.wrapped else "JSON array"
+
+    def _start(self) -> None:
         self.depth, self.parts, self.size = 0, [], 0
-        return pos
 
     def _scan(self, text: str, pos: int) -> int:
-        """Read the element on from ``pos`` up to the end of the text or of the element."""
+        """Read the element (or object member) on from ``pos``, up to the end of the
+        text or its own end; return where it stopped."""
         while pos < len(text):
             if self.escape:
                 end, self.escape = pos + 1, False
@@ -229,19 +231,33 @@ class _Splitter:
                     ch = m[0]
                     if ch == '"':
                         self.in_string = True
+                    elif ch == "[" and not self.depth and self.state == "in":
+                        if _ITEMS_KEY.fullmatch("".join(self.parts) + text[pos : m.start()]):
+                            self.state = "between"  # the "items" array: its elements are read
+                            self.found = True
+                            return end
+                        self.depth += 1
                     elif ch in "{[":
                         self.depth += 1
                     elif self.depth:
                         self.depth -= ch != ","
-                    elif ch == "}":
-                        raise FormatError("a '}' that closes nothing in the JSON array", self.line)
-                    else:  # "," or "]" outside brackets: the element ends here
+                    else:  # a ",", "]" or "}" outside brackets: the element or member ends
                         self._keep(text[pos : m.start()])
-                        self.state = "comma" if ch == "," else "end"
-                        return end
+                        return self._end(ch, end)
             self._keep(text[pos:end])
             pos = end
         return pos
+
+    def _end(self, ch: str, end: int) -> int:
+        if self.state == "element" and ch in ",]":
+            self.state = "comma" if ch == "," else "after-items" if self.wrapped else "end"
+        elif self.state == "in" and ch in ",}":
+            if ch == "}" and not self.found:
+                raise FormatError('this is not CSL-JSON: a JSON object without an "items" array')
+            self.state = "member-comma" if ch == "," else "end"  # a member that is not items
+        else:
+            raise FormatError(f"a {ch!r} that closes nothing in the {self._document()}", self.line)
+        return end
 
     def _keep(self, piece: str) -> None:
         self.line += piece.count("\n")
@@ -262,7 +278,7 @@ class _Splitter:
         return element
 
     def finish(self) -> None:
-        """Raise FormatError unless the array was closed."""
+        """Raise FormatError unless the document was closed."""
         if self.state == "start":
             raise FormatError("this is not CSL-JSON: the file holds no JSON array")
         if self.state == "element":
@@ -272,7 +288,7 @@ class _Splitter:
                 self.line,
             )
         if self.state != "end":
-            raise FormatError("the file ends before the JSON array is closed", self.line)
+            raise FormatError(f"the file ends before the {self._document()} is closed", self.line)
 
 
 # -- one item ----------------------------------------------------------------------------
