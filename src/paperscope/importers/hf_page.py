@@ -122,9 +122,11 @@ _BIBTEX = re.compile(rb"^\s*@\w+\s*[{(]", re.MULTILINE)
 _HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?")
 _RULE = re.compile(r"([-*_=])(?:\s*\1){2,}")
 _CAPTURE = re.compile(r"\*\*[^*]{1,40}:\*\*")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# Labels exclude "[" as well as "]": a line of a million "[" is then scanned
+# once, not once from each bracket (quadratic).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK = re.compile(
-    r"\[(?P<label>[^\]]*)\]\((?P<url>[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+\"[^\"]*\")?\)"
+    r"\[(?P<label>[^\[\]]*)\]\((?P<url>[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<auto>[a-z][a-z0-9+.-]*://[^<>\s]+)>"
     r"|(?P<bare>(?:https?://|www\.|(?:huggingface\.co|hf\.co|arxiv\.org|github\.com)/)[^\s<>]+)",
     re.IGNORECASE,
