@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 MAX_PROBLEMS = 1_000  # problems kept for the report; all of them are counted
 BATCH = 2_000
 BULK_BATCH = 10_000  # fewer commits rewrite the same index pages less often
+# A batch is also written once its text reaches this many characters: 2,000
+# papers with the largest allowed abstracts would hold 200 MB.
+BATCH_CHARS = 8_000_000
 BULK_MIN_PAPERS = 100_000
 BYTES_PER_PAPER_ESTIMATE = 1_000
 Progress = Callable[[int, int, int], None]  # (bytes done, bytes in all, records stored)
@@ -269,7 +272,8 @@ class Library:
 
         Never raises for bad input: the report says what failed and where.
         Records are written in batches of ``batch_size`` (default 2,000, or
-        10,000 for a bulk load), each one transaction; with ``strict`` the
+        10,000 for a bulk load; fewer when their text passes BATCH_CHARS),
+        each one transaction; with ``strict`` the
         whole file is one transaction and the first bad record rolls
         everything back.
         """
@@ -335,6 +339,7 @@ class Library:
         log_id = store.start_import(report.source, report.format or "?")
         sink: _Sink = _StrictSink(store, tick) if strict else _BatchSink(store, tick)
         batch: list[Paper] = []
+        chars = 0
         try:
             try:
                 for item in items:
@@ -347,9 +352,10 @@ class Library:
                             report.problems.append(problem)
                         continue
                     batch.append(item.paper)
-                    if len(batch) >= batch_size:
+                    chars += len(item.paper.abstract) + len(item.paper.title)
+                    if len(batch) >= batch_size or chars >= BATCH_CHARS:
                         sink.add(batch)
-                        batch = []
+                        batch, chars = [], 0
             except (FormatError, OSError, EOFError, zlib.error) as exc:
                 message = str(exc) if isinstance(exc, FormatError) else _unreadable(exc)
                 if strict:
