@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from paperscope import importers
+from paperscope.importers import jsonl
 from paperscope.importers.base import HEAD_BYTES, FormatError
 from paperscope.library import Library
+from paperscope.models import new_paper
 from tests.conftest import ARXIV_SAMPLE, SEEDS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -43,6 +45,17 @@ def test_own_export_is_detected_as_jsonl(tmp_path):
         with out.open("wb") as f:
             lib.export(f)
     assert importers.detect(out.read_bytes()[:HEAD_BYTES]).NAME == "jsonl"
+
+
+def test_own_export_with_a_first_record_longer_than_the_head_is_jsonl(tmp_path):
+    paper = new_paper(title="Long", abstract="word " * 20_000, source="bibtex")
+    head = jsonl.dumps(paper)[:HEAD_BYTES]
+    assert b'"sources"' not in head  # the fields detection used to need
+    assert importers.detect(head).NAME == "jsonl"
+    with Library(tmp_path / "lib.db") as lib:
+        out = tmp_path / "long.jsonl"
+        out.write_bytes(jsonl.dumps(paper))
+        assert lib.import_file(out).added == 1
 
 
 def test_every_format_module_follows_the_protocol():
