@@ -50,6 +50,7 @@ MAX_ITEM_CHARS = 8 * 1024 * 1024  # an item with thousands of authors stays far 
 _CHUNK = 1 << 20
 
 _ITEM_KEYS = (b'"title"', b'"author"', b'"issued"', b'"container-title"', b'"DOI"')
+_NOT_SPACE = re.compile(r"\S")
 _SCAN = re.compile(r'["\\{}\[\],]')
 _IN_STRING = re.compile(r'["\\]')
 _ITEMS_KEY = re.compile(r'\s*"items"\s*:\s*')
@@ -168,9 +169,10 @@ class _Splitter:
                 if was == "element" and self.state != "element":
                     yield self._element()
                 continue
-            stop = len(text) - len(text[pos:].lstrip())
+            m = _NOT_SPACE.search(text, pos)  # (slicing text here was quadratic)
+            stop = len(text) if m is None else m.start()
             self.line += text.count("\n", pos, stop)
-            if stop == len(text):
+            if m is None:
                 return
             pos = self._structure(text, stop)
 
