@@ -212,6 +212,16 @@ def test_utf8_bom_crlf_and_a_header_before_the_first_record():
     assert item.line == 4
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_export_reads_as_the_utf8_one(encoding, shared):
+    # Windows tools write UTF-16, with a byte-order mark ("utf-16") or without.
+    text = (OTHER / "RisImporterTestScopus.ris").read_text(encoding="utf-8")
+    data = text.encode(encoding)
+    assert ris.detect(data)
+    (item,) = parse(data)
+    assert item.paper == one("RisImporterTestScopus.ris")
+
+
 def test_a_line_in_another_encoding_costs_its_record_and_says_so():
     latin1 = "TY  - JOUR\nTI  - Caf\xe9\nER  - \n".encode("latin-1")
     items = parse(latin1 + RECORD.encode())

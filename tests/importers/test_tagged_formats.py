@@ -228,6 +228,15 @@ def test_isi_record_without_er_and_tags_outside_records():
     ]
 
 
+def test_isi_export_with_a_byte_order_mark_and_in_utf16(shared):
+    # Web of Science writes its plain-text export with a UTF-8 byte-order mark.
+    text = (OTHER / "IsiImporterTestWOS.isi").read_text(encoding="utf-8")
+    expected = papers(isi, "IsiImporterTestWOS.isi")
+    for data in (b"\xef\xbb\xbf" + text.encode(), text.encode("utf-16")):
+        assert isi.detect(data)
+        assert [i.paper for i in isi.parse(io.BytesIO(data))] == expected
+
+
 def test_isi_detection_from_the_first_lines():
     assert isi.detect(b"\xef\xbb\xbfFN Clarivate Analytics Web of Science\nVR 1.0\nPT J\n")
     assert isi.detect(b"PT J\nAU Doe, J\nTI T\nER\n")

@@ -33,7 +33,7 @@ from paperscope.importers.reference import (
     month_day,
     page_range,
 )
-from paperscope.importers.tagged import Record, Syntax, parse_records
+from paperscope.importers.tagged import Record, Syntax, head_text, parse_records
 from paperscope.models import InvalidPaper, Paper, normalize_doi
 from paperscope.tex import unlatex
 
@@ -52,7 +52,7 @@ _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 def detect(head: bytes) -> bool:
     """True when the first non-blank line is an EndNote tag line (``%0 Book``, ``%A
     Name``) and no BibTeX entry follows (a .bib file may open with a % comment)."""
-    text = head.decode("utf-8", "replace")
+    text = head_text(head)
     for line in text.splitlines():
         line = line.lstrip("\ufeff")
         if line.strip():

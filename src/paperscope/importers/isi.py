@@ -40,7 +40,7 @@ from paperscope.importers.reference import (
     month_day,
     page_range,
 )
-from paperscope.importers.tagged import Record, Syntax, parse_records
+from paperscope.importers.tagged import Record, Syntax, head_text, parse_records
 from paperscope.models import InvalidPaper, Paper
 
 NAME = "isi"
@@ -65,7 +65,7 @@ def detect(head: bytes) -> bool:
     name) or ``PT J``, and then a tag line (``VR 1.0``, ``AU Brown, JM``)."""
     lines = [
         line.lstrip("\ufeff").rstrip()
-        for line in head.decode("utf-8", "replace").splitlines()
+        for line in head_text(head).splitlines()
         if line.strip("\ufeff \t")
     ]
     return len(lines) >= 2 and bool(_FIRST.match(lines[0])) and bool(_NEXT.match(lines[1]))

@@ -34,7 +34,7 @@ from paperscope.importers.reference import (
     month_number,
     page_range,
 )
-from paperscope.importers.tagged import Record, Syntax, parse_records
+from paperscope.importers.tagged import Record, Syntax, head_text, parse_records
 from paperscope.models import InvalidPaper, Paper
 
 NAME = "medline"
@@ -50,7 +50,7 @@ _MARKED_DOI = re.compile(r"(\S+)\s*\[doi\]", re.IGNORECASE)
 
 def detect(head: bytes) -> bool:
     """True when the first non-blank line is ``PMID- <number>``, as PubMed writes it."""
-    for line in head.decode("utf-8", "replace").splitlines():
+    for line in head_text(head).splitlines():
         line = line.lstrip("\ufeff")
         if line.strip():
             return _PMID.match(line) is not None

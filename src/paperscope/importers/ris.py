@@ -52,7 +52,7 @@ from paperscope.importers.reference import (
     month_number,
     page_range,
 )
-from paperscope.importers.tagged import Record, Syntax, parse_records
+from paperscope.importers.tagged import Record, Syntax, head_text, parse_records
 from paperscope.models import InvalidPaper, Paper, normalize_doi
 from paperscope.tex import unlatex
 
@@ -78,7 +78,7 @@ def detect(head: bytes) -> bool:
     (ScienceDirect writes "Provider: Elsevier" and the like), is ``TY  - ``; or
     when the file opens with three RIS tag lines and has an ``ER  -`` line (a
     record that lost its TY line, which parse then reports)."""
-    text = head.decode("utf-8", "replace")
+    text = head_text(head)
     lines = [s for s in (line.lstrip("\ufeff") for line in text.splitlines()) if s.strip()]
     first = next((i for i, line in enumerate(lines[:11]) if _TAG.match(line)), None)
     if first is None:

@@ -26,14 +26,29 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from paperscope.importers.base import FormatError, Item, read_lines
+from paperscope.importers.base import (
+    FormatError,
+    Item,
+    decode_head,
+    peek_head,
+    read_text_lines,
+    sniff_encoding,
+)
 from paperscope.importers.reference import limit_text
 from paperscope.models import InvalidPaper, Paper
 
 MAX_RECORD_CHARS = 8 * 1024 * 1024  # records with thousands of authors stay far below
-# Exports in a legacy encoding (older EndNote and RefWorks write Windows-1252) are
-# not guessed at: a wrong guess stores wrong letters without a word.
+# UTF-8 and UTF-16 (which EndNote and Windows tools write, with a byte-order mark
+# or without) show themselves; a legacy 8-bit encoding (older EndNote and RefWorks
+# write Windows-1252) does not, and is not guessed at: a wrong guess stores wrong
+# letters without a word.
 _HINT = "; the file is read as UTF-8: convert it first (iconv -f WINDOWS-1252 -t UTF-8)"
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a file as text, for detection: UTF-8, or UTF-16/32 when the
+    bytes show it (a byte-order mark, or the NUL bytes of UTF-16)."""
+    return decode_head(head, sniff_encoding(head) or "utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +112,11 @@ def read_records(stream: BinaryIO, syntax: Syntax) -> Iterator[Record]:
     record: Record | None = None
     size = 0
     orphans = False  # a run of tag lines outside records has been reported
-    for line in read_lines(stream):
+    head, stream = peek_head(stream)
+    for line in read_text_lines(stream, sniff_encoding(head) or "utf-8"):
         text = line.text
         if text is None:
-            hint = _HINT if "UTF-8" in (line.error or "") else ""
+            hint = _HINT if "invalid UTF-8" in (line.error or "") else ""
             if record is None:
                 yield Record(line.number, error=f"{line.error}{hint}", stray=True)
             elif record.error is None:
