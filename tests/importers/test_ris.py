@@ -323,3 +323,14 @@ def test_memory_stays_flat_over_many_records():
     # Records are read one at a time: three times the records, not three times the memory.
     small, large = _peak_memory(500), _peak_memory(1_500)  # 130 KB and 400 KB of RIS
     assert large < 1.5 * small, f"peak {small:,} bytes for 500 records, {large:,} for 1,500"
+
+
+def test_plain_text_tildes_and_dashes_stay_and_tex_accents_are_decoded():
+    text = (
+        'TY  - JOUR\nTI  - Films ~50 nm thick -- a study\nAU  - M{\\"u}ller, Anna\n'
+        "PY  - 2020\nER  - \n"
+    )
+    (item,) = ris.parse(io.BytesIO(text.encode()))
+    assert item.paper is not None
+    assert item.paper.title == "Films ~50 nm thick -- a study"
+    assert item.paper.authors == ["Anna Müller"]

@@ -32,10 +32,10 @@ from paperscope.importers.reference import (
     iso_date,
     month_day,
     page_range,
+    tex_accents,
 )
 from paperscope.importers.tagged import Record, Syntax, head_text, parse_records
 from paperscope.models import InvalidPaper, Paper, normalize_doi
-from paperscope.tex import unlatex
 
 NAME = "endnote"
 SOURCE = "endnote"
@@ -85,8 +85,8 @@ def to_paper(record: Record) -> Paper:
     arxiv = next(filter(None, map(arxiv_in, [record.first("R"), *urls])), None)
     return build(
         SOURCE,
-        title=unlatex(title),
-        authors=[display_name(unlatex(name)) for name in people],
+        title=tex_accents(title),
+        authors=[display_name(tex_accents(name)) for name in people],
         abstract=record.first("X"),
         published=_published(record.first("D"), record.first("8")),
         doi=doi,

@@ -27,6 +27,7 @@ import re
 from datetime import date
 
 from paperscope.models import Paper, new_paper, normalize_doi, normalize_space, parse_arxiv_id
+from paperscope.tex import unlatex
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
@@ -51,6 +52,13 @@ _SUP = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼�
 
 
 # -- names -------------------------------------------------------------------------------
+
+
+def tex_accents(text: str) -> str:
+    """TeX accents decoded in plain-text formats that sometimes carry them
+    (``M{\\"u}ller`` from a BibTeX round trip), and only then: a literal
+    ``~50 nm`` or ``pages 3--4`` in a RIS title is not TeX."""
+    return unlatex(text) if "\\" in text else text
 
 
 def display_name(name: str, *, initials: bool = False) -> str:

@@ -51,10 +51,10 @@ from paperscope.importers.reference import (
     month_day,
     month_number,
     page_range,
+    tex_accents,
 )
 from paperscope.importers.tagged import Record, Syntax, head_text, parse_records
 from paperscope.models import InvalidPaper, Paper, normalize_doi
-from paperscope.tex import unlatex
 
 NAME = "ris"
 SOURCE = "ris"
@@ -133,7 +133,7 @@ def to_paper(record: Record) -> Paper:
     if not title:
         raise InvalidPaper(f"the {kind or 'untyped'} record has no title (TI or T1)")
     people = every("authors", "first_authors") or every("ED") or every("secondary_authors")
-    authors = [display_name(unlatex(name)) for name in people]
+    authors = [display_name(tex_accents(name)) for name in people]
 
     volume, issue = get("volume"), get("number")
     if not issue and (m := _VOLUME_ISSUE.fullmatch(volume)):
@@ -155,7 +155,7 @@ def to_paper(record: Record) -> Paper:
     arxiv = next(filter(None, map(arxiv_in, candidates)), None)
     return build(
         SOURCE,
-        title=unlatex(title),
+        title=tex_accents(title),
         authors=authors,
         abstract=get("abstract", "notes_abstract"),
         published=_published(get("year"), get("date"), get("publication_year")),
