@@ -147,11 +147,15 @@ def _accent(name: str, text: str, j: int) -> tuple[str, int] | None:
 
 def _letter(inner: str) -> str | None:
     """The letter an accent's argument stands for: ``e``, ``\\i``, ``\\o``, ``{\\i}``."""
-    inner = inner.strip("{} ")
+    whole, inner = inner.strip(), inner.strip("{} ")
     if len(inner) == 1 and inner.isalpha():
         return inner
     if inner.startswith("\\") and inner[1:] in LETTERS:
         return {"i": "i", "j": "j"}.get(inner[1:], LETTERS[inner[1:]])
+    if inner.startswith("\\"):  # a stacked accent: Vietnamese "Nguy\~{\^e}n"
+        decoded = unicodedata.normalize("NFC", unlatex(whole).strip("{}"))
+        if len(decoded) == 1 and decoded.isalpha():
+            return decoded
     return None
 
 
