@@ -247,7 +247,7 @@ def new_paper(
     title = normalize_space(title)
     if not title:
         raise InvalidPaper("the record has no title")
-    if not title_key(title):
+    if not _WORD.search(title) or ("\\" in title and not title_key(title)):
         raise InvalidPaper(f"the title {title[:60]!r} has no letters or digits")
     parsed = parse_arxiv_id(arxiv_id) if arxiv_id else None
     if arxiv_id and parsed is None:
@@ -256,11 +256,11 @@ def new_paper(
         raise InvalidPaper(f"id {paper_id[:60]!r} is not t- and 16 hex digits")
     values["abstract"] = normalize_space(values.get("abstract"))
     values["doi"] = normalize_doi(values.get("doi"))
-    for name in (
-        "journal_ref", "journal", "volume", "issue", "pages",
-        "comments", "license", "submitter", "submitted_by",
-    ):  # fmt: skip
+    for name in ("journal_ref", "comments", "license", "submitter", "submitted_by"):
         values[name] = normalize_space(values.get(name))
+    for name in ("journal", "volume", "issue", "pages"):  # most records have no venue
+        if name in values:
+            values[name] = normalize_space(values[name])
     authors = [tidy_name(a) for a in values.get("authors") or []]
     values["authors"] = [a for a in authors if a]
     values["categories"] = _unique(c.strip() for c in values.get("categories") or [] if c.strip())
