@@ -17,8 +17,8 @@ mode, names rendered as text), and prints per folder:
   dollar) after each reader's decoding;
 - same: entries whose folded title all three readers found.
 
-Needs bibtexparser (2.x, with pylatexenc) and pybtex, neither a dependency of
-paperscope: ``.venv/bin/pip install bibtexparser==2.1.0 pybtex==0.26.1``.
+Needs bibtexparser (2.x, with pylatexenc) and pybtex, which the service does not
+use: ``.venv/bin/pip install -c constraints.txt -e '.[bench]'``.
 """
 
 from __future__ import annotations
