@@ -427,10 +427,8 @@ def _merge_venue(old: Paper, new: Paper, p_old: int, p_new: int) -> tuple[str, s
     a, b = old.venue, new.venue
     filled_a, filled_b = sum(map(bool, a)), sum(map(bool, b))
     if not filled_b or (filled_a and (p_old > p_new or (p_old == p_new and filled_a >= filled_b))):
-        chosen = a
-    else:
-        chosen = b
-    return chosen
+        return a
+    return b
 
 
 # -- one work or two ----------------------------------------------------------

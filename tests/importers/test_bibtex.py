@@ -393,13 +393,7 @@ def test_memory_is_bounded_by_one_entry(tmp_path):
         for i in range(3000):
             f.write(entry % (i, i, "word " * 200))
     assert path.stat().st_size > 3_000_000
-    tracemalloc.start()
-    try:
-        with open(path, "rb") as f:
-            count = sum(1 for item in bibtex.parse(f) if item.paper)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    count, peak = papers_and_peak(path)
     assert count == 3000
     assert peak < 1_000_000, (
         f"peak {peak:,} bytes while reading a {path.stat().st_size:,}-byte file"
@@ -697,13 +691,7 @@ def test_memory_is_bounded_by_one_entry_in_utf16_too(tmp_path):
         for i in range(2000):
             f.write(entry % (i, i, "wörd " * 200))
     assert path.stat().st_size > 4_000_000
-    tracemalloc.start()
-    try:
-        with open(path, "rb") as f:
-            count = sum(1 for item in bibtex.parse(f) if item.paper)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    count, peak = papers_and_peak(path)
     assert count == 2000
     assert peak < 1_500_000, f"peak {peak:,} bytes for a {path.stat().st_size:,}-byte file"
 
@@ -979,3 +967,15 @@ def test_bibtex_first_then_the_snapshot_still_gives_one_record(shared, store):
     assert set(merged.sources) == {"arxiv-snapshot", "bibtex"}
     assert merged.authors == snapshot.authors
     assert merged.published == snapshot.published  # the snapshot's precise time wins
+
+
+def papers_and_peak(path) -> tuple[int, int]:
+    """How many papers ``bibtex.parse`` reads from ``path``, and the peak of
+    Python memory (bytes) while it does."""
+    tracemalloc.start()
+    try:
+        with open(path, "rb") as f:
+            count = sum(1 for item in bibtex.parse(f) if item.paper)
+        return count, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
