@@ -16,6 +16,16 @@ SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
 ARXIV_SAMPLE = SHARED / "data" / "arxiv" / "arxiv-metadata-oai-snapshot.sample.jsonl"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_home(tmp_path_factory) -> Iterator[Path]:
+    """The user's data folder, made the suite's own: a PostgreSQL library
+    keeps its keyword index (and its mail outbox) there by default."""
+    folder = tmp_path_factory.mktemp("xdg-data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not SHARED.is_dir():

@@ -98,7 +98,8 @@ def _open_settings(settings: Settings) -> Library:
     opened["location"] = redact(settings.database)
     from paperscope.library import Library
 
-    lib = Library(settings.database, replica_url=settings.replica)
+    lib = Library(settings.database, replica_url=settings.replica,
+                  keyword_index=settings.keyword_index, index_dir=settings.index_dir)  # fmt: skip
     opened["location"] = lib.location
     return lib
 

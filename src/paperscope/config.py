@@ -25,6 +25,9 @@ from typing import Any
 # arXiv's OAI-PMH endpoint: where harvests and submissions fetch metadata.
 ARXIV_OAI_URL = "https://oaipmh.arxiv.org/oai"
 SMTP_SECURITY = ("starttls", "tls", "none")
+# Where a PostgreSQL library's keyword search runs: a tantivy index on this
+# machine (BM25, as on SQLite), or the database's own full text (ts_rank).
+KEYWORD_INDEXES = ("tantivy", "database")
 
 
 class SettingsError(ValueError):
@@ -49,6 +52,12 @@ def model_cache(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "paperscope" / "models"
 
 
+def index_home(environ: Mapping[str, str] | None = None) -> Path:
+    """Where a PostgreSQL library's local search indexes go unless
+    ``PAPERSCOPE_INDEX_DIR`` says otherwise: ``$XDG_DATA_HOME/paperscope/indexes``."""
+    return data_home(environ) / "indexes"
+
+
 def _setting(env: str, default: Any = None, *, kind: str = "text", **extra: Any) -> Any:
     """A field of :class:`Settings`: its environment variable, default and kind
     (``text``, ``int``, ``float``, ``port``, ``choice``, ``url``, ``networks``)."""
@@ -65,6 +74,16 @@ class Settings:
     # A read replica of a PostgreSQL database, for pages and search (see
     # docs/deployment.md); writes and reads that must see them use ``database``.
     replica: str | None = _setting("PAPERSCOPE_DB_REPLICA")
+    # Keyword search on PostgreSQL: "tantivy" keeps a BM25 index on each app
+    # server's disk, caught up from the database (the ranking SQLite gives);
+    # "database" uses PostgreSQL's full text (ts_rank), with no local state.
+    # See docs/deployment.md. A SQLite library always uses tantivy.
+    keyword_index: str = _setting(
+        "PAPERSCOPE_KEYWORD_INDEX", "tantivy", kind="choice", choices=KEYWORD_INDEXES
+    )
+    # The folder under which a PostgreSQL library's tantivy index is kept, one
+    # subfolder per database. Default: indexes/ in $XDG_DATA_HOME/paperscope.
+    index_dir: str | None = _setting("PAPERSCOPE_INDEX_DIR")
     # Politeness towards arXiv: seconds between requests (arXiv asks for 3).
     harvest_delay: float = _setting("PAPERSCOPE_HARVEST_DELAY", 3.0, kind="float")
     harvest_url: str = _setting("PAPERSCOPE_HARVEST_URL", ARXIV_OAI_URL, kind="url")
@@ -112,6 +131,11 @@ class Settings:
                 "the database is blank: give a file path, sqlite:/// or postgresql:// URL"
                 " (--db or PAPERSCOPE_DB)"
             )
+        if self.keyword_index == "database" and not re.match(r"postgres(ql)?://", self.database):
+            raise SettingsError(
+                "PAPERSCOPE_KEYWORD_INDEX=database needs a PostgreSQL database;"
+                " a SQLite library keeps its tantivy index beside the file"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -132,6 +156,8 @@ class Settings:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         if not values.get("database"):
             values["database"] = str(data_home(env) / "paperscope.db")
+        if not values.get("index_dir"):
+            values["index_dir"] = str(index_home(env))
         return cls(**values)
 
     @classmethod

@@ -199,15 +199,21 @@ class Library:
         *,
         replica_url: str | None = None,
         embedder: TextEmbedder | None = None,
+        keyword_index: str = "tantivy",
+        index_dir: str | Path | None = None,
     ):
         self.url = str(url)
         self.store = open_store(self.url, replica_url=replica_url)
         # The search over this library's indexes, made here (it opens nothing
         # yet) so that the web service's threads share one. An embedder of
-        # None is the default model, loaded on first use.
-        self.engine = SearchEngine(self.store, self.exact_match, embedder=embedder)
+        # None is the default model, loaded on first use. On PostgreSQL,
+        # ``keyword_index`` and ``index_dir`` say where keyword search runs
+        # (Settings.keyword_index and Settings.index_dir).
+        self.engine = SearchEngine(self.store, self.exact_match, embedder=embedder,
+                                   keyword=keyword_index, index_root=index_dir)  # fmt: skip
 
     def close(self) -> None:
+        self.engine.close()
         self.store.close()
 
     @property

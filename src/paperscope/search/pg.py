@@ -224,6 +224,15 @@ def _day(value: str, *, end: bool = False) -> str:
     return f"{number // 10_000:04d}-{number // 100 % 100:02d}-{number % 100:02d}"
 
 
+def database_identity(store: Store) -> str:
+    """What tells this database from another reached at the same URL (one
+    dropped and made again, or restored from a dump): its oid."""
+    (oid,) = store.conn.execute(
+        "SELECT oid::text FROM pg_database WHERE datname = current_database()"
+    ).fetchone()
+    return oid
+
+
 class PgVectorIndex:
     """Paper vectors in pgvector: the VectorIndex methods the library uses."""
 

@@ -102,7 +102,8 @@ def create_app(
     """
     settings = settings or Settings.from_env()
     now = clock or (lambda: datetime.now(UTC))
-    library = Library(settings.database, replica_url=settings.replica)
+    library = Library(settings.database, replica_url=settings.replica,
+                      keyword_index=settings.keyword_index, index_dir=settings.index_dir)  # fmt: skip
     site = Site(
         settings=settings,
         library=library,
@@ -116,6 +117,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A new app server on a big PostgreSQL library builds its keyword
+        # index in the background; the database's full text answers meanwhile.
+        library.engine.catch_up_in_background()
         yield
         site.mail.close()
         library.close()
