@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from paperscope.models import Paper
 from paperscope.search import MARK_FILE
 from paperscope.search.embed import TextEmbedder, make_embedder
 from paperscope.search.hybrid import DEFAULT_FUSION, Fusion, fuse
-from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, catch_up
+from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, Follower, catch_up
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
 from paperscope.search.lexical import LexicalIndex, author_key, date_number
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex, database_identity
@@ -158,22 +159,30 @@ class SearchEngine:
         """Make ``root`` follow this database: a folder last filled from
         another database of the same URL (dropped and made again, restored
         from a dump) starts again from nothing."""
-        root.mkdir(parents=True, exist_ok=True)
         identity = {"database": self.store.location, "id": database_identity(self.store)}
         path = root / IDENTITY_FILE
-        with self._turn(root):
+
+        def known() -> bool:
             try:
-                known = json.loads(path.read_text())
+                return json.loads(path.read_text()) == identity
             except (OSError, ValueError):
-                known = None
-            if known == identity:
-                return
-            (root / MARK_FILE).unlink(missing_ok=True)  # every paper is indexed again
-            if (root / "lexical").exists():
-                LexicalIndex(root / "lexical", rebuild=True, mark=root / MARK_FILE).clear()
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(identity))
-            os.replace(tmp, path)
+                return False
+
+        # Without waiting for the turn: another process may hold it for the
+        # minutes of a first catch-up, having written the identity before.
+        while not known():
+            with self._turn(root, wait=False) as mine:
+                if not mine:
+                    time.sleep(TURN_POLL / 5)
+                    continue
+                if known():
+                    return
+                (root / MARK_FILE).unlink(missing_ok=True)  # every paper is indexed again
+                if (root / "lexical").exists():
+                    LexicalIndex(root / "lexical", rebuild=True, mark=root / MARK_FILE).clear()
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(identity))
+                os.replace(tmp, path)
 
     @contextlib.contextmanager
     def _turn(self, root: Path, *, wait: bool = True) -> Iterator[bool]:
@@ -198,6 +207,32 @@ class SearchEngine:
                         fcntl.flock(f, fcntl.LOCK_UN)
         finally:
             self._writing.release()
+
+    @contextlib.contextmanager
+    def following(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> Iterator[Follower | None]:
+        """For a writer about to change many papers (an import): the keyword
+        index, caught up first, then kept in step with the writer's batches
+        through the :class:`Follower` yielded, and committed at the end, so
+        that the papers are searchable when the writing ends. The turn to write
+        the index is held throughout; searches meanwhile read what it last
+        committed. None (nothing to follow) for the database's own full text."""
+        index = self.keyword_index()
+        if isinstance(index, PgKeywordIndex):
+            yield None
+            return
+        with self._turn(self.index_path):
+            self._see_commits(index)
+            catch_up(self.store, index, batch=SYNC_BATCH, progress=progress)
+            follower = Follower(index)
+            try:
+                yield follower
+            except BaseException:
+                follower.abort()
+                raise
+            follower.finish()
+            self._see_commits(index)
 
     def vector_index(self) -> VectorIndex | PgVectorIndex:
         """The vector store, refreshed to see another process's commits."""
