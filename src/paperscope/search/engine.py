@@ -39,7 +39,7 @@ from paperscope.models import Paper
 from paperscope.search import MARK_FILE
 from paperscope.search.embed import TextEmbedder, make_embedder
 from paperscope.search.hybrid import DEFAULT_FUSION, Fusion, fuse
-from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, Follower, catch_up
+from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, catch_up
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
 from paperscope.search.lexical import LexicalIndex, author_key, date_number
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex, database_identity
@@ -208,32 +208,6 @@ class SearchEngine:
         finally:
             self._writing.release()
 
-    @contextlib.contextmanager
-    def following(
-        self, progress: Callable[[int, int], None] | None = None
-    ) -> Iterator[Follower | None]:
-        """For a writer about to change many papers (an import): the keyword
-        index, caught up first, then kept in step with the writer's batches
-        through the :class:`Follower` yielded, and committed at the end, so
-        that the papers are searchable when the writing ends. The turn to write
-        the index is held throughout; searches meanwhile read what it last
-        committed. None (nothing to follow) for the database's own full text."""
-        index = self.keyword_index()
-        if isinstance(index, PgKeywordIndex):
-            yield None
-            return
-        with self._turn(self.index_path):
-            self._see_commits(index)
-            catch_up(self.store, index, batch=SYNC_BATCH, progress=progress)
-            follower = Follower(index)
-            try:
-                yield follower
-            except BaseException:
-                follower.abort()
-                raise
-            follower.finish()
-            self._see_commits(index)
-
     def vector_index(self) -> VectorIndex | PgVectorIndex:
         """The vector store, refreshed to see another process's commits."""
         with self._lock:
@@ -263,8 +237,9 @@ class SearchEngine:
 
         Cheap when nothing changed. Waits for another process that is
         catching the same index up, then applies what is left."""
-        done = self._catch_up(wait=True, progress=progress)
-        return done or 0
+        while (done := self._catch_up(wait=True, progress=progress)) is None:
+            time.sleep(TURN_POLL)  # a writer that takes no turns holds tantivy's own lock
+        return done
 
     def _see_commits(self, index: LexicalIndex | PgKeywordIndex) -> None:
         """A reader whose index another process (or thread) moved on reopens its view."""
@@ -277,8 +252,9 @@ class SearchEngine:
     def _catch_up(
         self, *, wait: bool, progress: Callable[[int, int], None] | None = None
     ) -> int | None:
-        """Catch the keyword index up, taking turns with other writers;
-        without ``wait``, None when another writer has the turn."""
+        """Catch the keyword index up, taking turns with other writers; None
+        when another writer has the turn (without ``wait``) or holds tantivy's
+        own writer lock (an import indexing its batches as it goes)."""
         index = self.keyword_index()
         if isinstance(index, PgKeywordIndex):
             return 0  # the database keeps its own full text current
@@ -289,8 +265,14 @@ class SearchEngine:
             if not mine:
                 return None
             self._see_commits(index)  # the last holder may have done the work
-            done = catch_up(self.store, index, batch=SYNC_BATCH, progress=progress)
-            self._see_commits(index)
+            try:
+                done = catch_up(self.store, index, batch=SYNC_BATCH, progress=progress)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                return None  # what was committed before it stays, with its watermark
+            finally:
+                self._see_commits(index)
             return done
 
     def searchable_keyword_index(self) -> LexicalIndex | PgKeywordIndex:
