@@ -202,7 +202,12 @@ def _import_one(
 
         try:
             return lib.import_file(
-                path, format=format, strict=strict, batch_size=batch_size, progress=tick
+                path,
+                format=format,
+                strict=strict,
+                batch_size=batch_size,
+                progress=tick,
+                searchable=True,  # indexed as it goes: searchable when the command ends
             )
         except KeyboardInterrupt:
             progress.stop()

@@ -28,6 +28,7 @@ from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head,
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
 from paperscope.search.embed import TextEmbedder
 from paperscope.search.engine import SearchEngine
+from paperscope.search.indexes import Follower
 from paperscope.search.lexical import LexicalIndex
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex
 from paperscope.search.query import SearchFilters
@@ -134,9 +135,15 @@ class _StrictFailure(Exception):
 class _Sink:
     """Where import batches go; ``total`` counts only what has been committed."""
 
-    def __init__(self, store: Store, tick: Callable[[int], None] | None):
+    def __init__(
+        self,
+        store: Store,
+        tick: Callable[[int], None] | None,
+        follower: Follower | None = None,
+    ):
         self.store = store
         self._tick = tick
+        self.follower = follower  # the keyword index, told of each committed batch
         self.total = BatchResult()
 
     def tick(self, result: BatchResult) -> None:
@@ -180,6 +187,8 @@ class _BatchSink(_Sink):
         if batch:
             with self.store.transaction():
                 result = self.store.save_papers(batch)
+            if self.follower and result.changes:
+                self.follower.apply(result.changes)
             self.total += result
             self.tick(self.total)
 
@@ -273,6 +282,7 @@ class Library:
         strict: bool = False,
         batch_size: int | None = None,
         progress: Progress | None = None,
+        searchable: bool = False,
     ) -> ImportReport:
         """Import one file, detecting its format unless ``format`` names one.
 
@@ -282,6 +292,13 @@ class Library:
         each one transaction; with ``strict`` the
         whole file is one transaction and the first bad record rolls
         everything back.
+
+        With ``searchable`` the keyword index takes each batch as it commits
+        (tantivy indexes on its own threads while the next batch is parsed
+        and stored) and commits at the end, so the papers are searchable by
+        keyword when this returns; without, the next search or
+        :meth:`sync_index` catches the index up. A ``strict`` import is
+        indexed afterwards (its one transaction may still roll back).
         """
         report = ImportReport(source=str(path))
         try:
@@ -314,10 +331,21 @@ class Library:
 
             bulk = self._is_bulk(size)
             batch_size = batch_size or (BULK_BATCH if bulk else BATCH)
-            with self.store.bulk_load() if bulk else contextlib.nullcontext():
+            follow = searchable and not strict
+            with (
+                self.engine.following() if follow else contextlib.nullcontext() as follower,
+                self.store.bulk_load() if bulk else contextlib.nullcontext(),
+            ):
                 self.import_items(
-                    module.parse(stream), report, strict=strict, batch_size=batch_size, tick=tick
+                    module.parse(stream),
+                    report,
+                    strict=strict,
+                    batch_size=batch_size,
+                    tick=tick,
+                    follower=follower,
                 )
+        if searchable:
+            self.sync_index()  # what a follower could not take (another writer's changes)
         return report
 
     def _is_bulk(self, file_bytes: int) -> bool:
@@ -339,11 +367,13 @@ class Library:
         strict: bool = False,
         batch_size: int = 2_000,
         tick: Callable[[int], None] | None = None,
+        follower: Follower | None = None,
     ) -> ImportReport:
-        """Store parsed items, counting and reporting the bad ones (see import_file)."""
+        """Store parsed items, counting and reporting the bad ones (see
+        import_file); each committed batch goes to ``follower`` too."""
         store = self.store
         log_id = store.start_import(report.source, report.format or "?")
-        sink: _Sink = _StrictSink(store, tick) if strict else _BatchSink(store, tick)
+        sink: _Sink = _StrictSink(store, tick) if strict else _BatchSink(store, tick, follower)
         batch: list[Paper] = []
         chars = 0
         try:

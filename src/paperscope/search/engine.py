@@ -39,7 +39,7 @@ from paperscope.models import Paper
 from paperscope.search import MARK_FILE
 from paperscope.search.embed import TextEmbedder, make_embedder
 from paperscope.search.hybrid import DEFAULT_FUSION, Fusion, fuse
-from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, catch_up
+from paperscope.search.indexes import EMBED_BATCH, SYNC_BATCH, Follower, catch_up
 from paperscope.search.lexical import MAX_LIMIT as LEXICAL_MAX
 from paperscope.search.lexical import LexicalIndex, author_key, date_number
 from paperscope.search.pg import PgKeywordIndex, PgVectorIndex, database_identity
@@ -208,6 +208,32 @@ class SearchEngine:
         finally:
             self._writing.release()
 
+    @contextlib.contextmanager
+    def following(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> Iterator[Follower | None]:
+        """For a writer about to change many papers (an import): the keyword
+        index, caught up first, then kept in step with the writer's batches
+        through the :class:`Follower` yielded, and committed at the end, so
+        that the papers are searchable when the writing ends. The turn to write
+        the index is held throughout; searches meanwhile read what it last
+        committed. None (nothing to follow) for the database's own full text."""
+        index = self.keyword_index()
+        if isinstance(index, PgKeywordIndex):
+            yield None
+            return
+        with self._turn(self.index_path):
+            self._see_commits(index)
+            catch_up(self.store, index, batch=SYNC_BATCH, progress=progress)
+            follower = Follower(index)
+            try:
+                yield follower
+            except BaseException:
+                follower.abort()
+                raise
+            follower.finish()
+            self._see_commits(index)
+
     def vector_index(self) -> VectorIndex | PgVectorIndex:
         """The vector store, refreshed to see another process's commits."""
         with self._lock:
@@ -280,7 +306,8 @@ class SearchEngine:
 
         A few changes behind (a vote, another server's import): they are
         applied first, unless another process is applying them this moment
-        (its commit is seen by the next search). Far behind, on PostgreSQL: a
+        (its commit is seen by the next search; an import that indexes as it
+        goes holds the turn until it ends, and no search waits for it). Far behind, on PostgreSQL: a
         background thread catches up and the database's full text answers
         until it is done. SQLite has no such fallback and catches up in place."""
         index = self.keyword_index()
@@ -294,7 +321,7 @@ class SearchEngine:
             if self._serving:
                 self.catch_up_in_background()
             return self.fallback_index()
-        self._catch_up(wait=not self.in_database)
+        self._catch_up(wait=False)
         return index
 
     def fallback_index(self) -> PgKeywordIndex:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from paperscope.models import Paper
 from paperscope.search.query import ParsedQuery, SearchFilters
 from paperscope.search.results import Hit
+from paperscope.store.base import Changes
 
 SYNC_BATCH = 10_000  # papers per keyword-index commit when catching up
 EMBED_BATCH = 256  # papers read, embedded and committed at a time
@@ -93,6 +94,60 @@ def catch_up(
         if progress:
             progress(done, total)
     return written
+
+
+class BatchWriter(Protocol):
+    """An index writer whose work stays invisible until it commits."""
+
+    def add(self, papers: Iterable[Paper], new_ids: Container[str] = ...) -> int: ...
+    def remove(self, ids: Iterable[str]) -> int: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class FollowedIndex(Protocol):
+    def read_mark(self) -> int: ...
+    def write_mark(self, seq: int) -> None: ...
+    def writer(self) -> BatchWriter: ...
+
+
+class Follower:
+    """Keeps an index in step with one writer's changes as they commit (an
+    import's batches), so that the index is current when the writing ends
+    instead of catching up afterwards, and the indexing overlaps the writing.
+
+    A batch is applied only if its changes continue exactly where the index
+    stands. At the first gap (another process changed the store in between)
+    the follower stops applying: :meth:`finish` commits what it has, moves the
+    watermark to the last change applied, and :func:`catch_up` does the rest
+    from there. Nothing is visible, and the watermark stays, until
+    :meth:`finish`; :meth:`abort` forgets the work (catch-up redoes it).
+    """
+
+    def __init__(self, index: FollowedIndex):
+        self.index = index
+        self.mark = index.read_mark()
+        self.following = True
+        self.applied = 0  # papers handed to the index
+        self._writer = index.writer()
+
+    def apply(self, changes: Changes) -> None:
+        """Index one committed batch's changes (see :class:`Changes`)."""
+        if not self.following:
+            return
+        if changes.before != self.mark:
+            self.following = False
+            return
+        self._writer.remove(changes.removed)
+        self.applied += self._writer.add(changes.papers, changes.new_ids)
+        self.mark = changes.after
+
+    def finish(self) -> None:
+        self._writer.commit()
+        self.index.write_mark(self.mark)
+
+    def abort(self) -> None:
+        self._writer.rollback()
 
 
 class MarkFile:

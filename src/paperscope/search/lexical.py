@@ -21,7 +21,7 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 
 import tantivy
@@ -207,21 +207,19 @@ class LexicalIndex:
         doc.add_unsigned("upvotes", max(0, paper.total_upvotes))
         return doc
 
-    def _write(self, work) -> int:
-        writer = self._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+    def writer(self) -> Writer:
+        """A writer held until its :meth:`Writer.commit` (or rollback): for
+        many batches in one commit, as an import that indexes as it goes."""
+        return Writer(self)
+
+    def _write(self, work: Callable[[Writer], int]) -> int:
+        writer = self.writer()
         try:
             done = work(writer)
-            writer.commit()
-            # Let the merges this commit started finish before the writer goes:
-            # dropped at once, it abandons them, segments pile up (one per
-            # commit) and every query visits all of them: p50 grew 30x at 1M.
-            writer.wait_merging_threads()
         except BaseException:
             writer.rollback()
             raise
-        finally:
-            del writer  # releases the writer lock
-        self._index.reload()
+        writer.commit()
         return done
 
     def read_mark(self) -> int:
@@ -237,31 +235,16 @@ class LexicalIndex:
     def upsert(self, papers: Iterable[Paper]) -> int:
         """Index ``papers``, replacing any earlier copy of each; one commit. Returns the count."""
 
-        def work(writer: tantivy.IndexWriter) -> int:
-            n = 0
-            for paper in papers:
-                writer.delete_documents_by_term("id", paper.id)
-                writer.add_document(self._document(paper))
-                n += 1
-            return n
-
-        return self._write(work)
+        return self._write(lambda writer: writer.add(papers))
 
     def remove(self, ids: Iterable[str]) -> int:
         """Drop these papers from the index; returns how many ids were given."""
 
-        def work(writer: tantivy.IndexWriter) -> int:
-            n = 0
-            for paper_id in ids:
-                writer.delete_documents_by_term("id", paper_id)
-                n += 1
-            return n
-
-        return self._write(work)
+        return self._write(lambda writer: writer.remove(ids))
 
     def clear(self) -> None:
         """Remove every paper (the schema and the directory stay)."""
-        self._write(lambda writer: writer.delete_all_documents())
+        self._write(lambda writer: writer.clear())
 
     def count(self) -> int:
         return self._index.searcher().num_docs
@@ -385,6 +368,61 @@ class LexicalIndex:
         first = tokens[0].position
         words: list[str | tuple[int, str]] = [(t.position - first, t.text) for t in tokens]
         return Query.phrase_query(self._schema, name, words)
+
+
+class Writer:
+    """One tantivy writer (it holds the index's writer lock) and its uncommitted
+    work. Added documents go to tantivy's own indexing threads, which run beside
+    the caller (an import parsing and storing the next batch meanwhile);
+    nothing is visible to searches until :meth:`commit`."""
+
+    def __init__(self, index: LexicalIndex):
+        self._index = index
+        self._writer = index._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+
+    def add(self, papers: Iterable[Paper], new_ids: Container[str] = ()) -> int:
+        """Index ``papers``, replacing any earlier copy of each, except those in
+        ``new_ids`` (known to be absent: nothing to delete). Returns the count."""
+        writer = self._writer
+        document = self._index._document
+        n = 0
+        for paper in papers:
+            if paper.id not in new_ids:
+                writer.delete_documents_by_term("id", paper.id)
+            writer.add_document(document(paper))
+            n += 1
+        return n
+
+    def remove(self, ids: Iterable[str]) -> int:
+        n = 0
+        for paper_id in ids:
+            self._writer.delete_documents_by_term("id", paper_id)
+            n += 1
+        return n
+
+    def clear(self) -> int:
+        self._writer.delete_all_documents()
+        return 0
+
+    def commit(self) -> None:
+        """Make the work visible, then release the writer (and its lock)."""
+        try:
+            self._writer.commit()
+            # Let the merges this commit started finish before the writer goes:
+            # dropped at once, it abandons them, segments pile up (one per
+            # commit) and every query visits all of them: p50 grew 30x at 1M.
+            self._writer.wait_merging_threads()
+        except BaseException:
+            self.rollback()
+            raise
+        del self._writer  # releases the writer lock
+        self._index.refresh()
+
+    def rollback(self) -> None:
+        """Forget the uncommitted work and release the writer."""
+        with contextlib.suppress(AttributeError):  # already committed or rolled back
+            self._writer.rollback()
+            del self._writer
 
 
 def keyword_hit(paper_id: str, score: float, rank: int, scorer: str) -> Hit:

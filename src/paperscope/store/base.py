@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -134,10 +134,26 @@ class StoreError(Exception):
 
 
 @dataclass
+class Changes:
+    """What one :meth:`Store.save_papers` wrote, for an index kept in step as
+    it goes: the change sequence ran from ``before`` (exclusive) to ``after``,
+    ``papers`` are the records as stored (new ones flagged in ``new_ids``) and
+    ``removed`` the ids that left (folded into another paper, or renamed)."""
+
+    before: int
+    after: int
+    papers: list[Paper]
+    new_ids: set[str]
+    removed: list[str]
+
+
+@dataclass
 class BatchResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Only set by save_papers for its own batch; a sum of results has none.
+    changes: Changes | None = field(default=None, compare=False, repr=False)
 
     def __iadd__(self, other: BatchResult) -> BatchResult:
         self.added += other.added
@@ -360,7 +376,7 @@ class Store:
                 result.unchanged += 1
             else:
                 result.updated += 1
-        self._write(entries, folded)
+        result.changes = self._write(entries, folded)
         return result
 
     @staticmethod
@@ -384,10 +400,11 @@ class Store:
         arxiv = [pid for pid in found if not is_hash_id(pid)]
         return [*arxiv[:1], *(pid for pid in found if is_hash_id(pid))]
 
-    def _write(self, entries: dict[str, _Entry], folded: list[tuple[str, str]]) -> None:
+    def _write(self, entries: dict[str, _Entry], folded: list[tuple[str, str]]) -> Changes:
         conn = self.conn
         now = utcnow()
-        seq = self._seq()
+        seq = before = self._seq()
+        changes = Changes(before, before, [], set(), [])
 
         def next_seq() -> int:
             nonlocal seq
@@ -405,6 +422,8 @@ class Store:
                 author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
                 category_rows.extend((paper.id, c) for c in paper.categories)
                 key_rows.extend((k, paper.id) for k in entry.keys or paper.identity_keys())
+                changes.papers.append(paper)
+                changes.new_ids.add(paper.id)
                 continue
             if entry.db_id != paper.id:
                 conn.execute(
@@ -413,10 +432,14 @@ class Store:
                 )
                 conn.execute(_SET_KEY, ("id:" + entry.db_id, paper.id))
                 conn.execute(_SET_REMOVED, (entry.db_id, seq))
+                changes.removed.append(entry.db_id)
+                changes.papers.append(paper)
             original = entry.original
             if original is None or paper == original:  # (only new entries have none)
                 continue
             conn.execute(_UPDATE, (*_row(paper)[1:], now, next_seq(), paper.id))
+            if entry.db_id == paper.id:
+                changes.papers.append(paper)
             if paper.authors != original.authors:
                 conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper.id,))
                 author_rows.extend((paper.id, i, n) for i, n in enumerate(paper.authors))
@@ -431,11 +454,15 @@ class Store:
         conn.executemany(
             "INSERT INTO paper_categories VALUES (?, ?) ON CONFLICT DO NOTHING", category_rows
         )
+        changes.after = seq
         for removed, kept in folded:  # last: the kept paper is written by now
-            self._fold(removed, kept)
+            changes.after = self._fold(removed, kept)
+            changes.removed.append(removed)
+        return changes
 
-    def _fold(self, removed: str, kept: str) -> None:
-        """Remove a paper that turned out to be another record of ``kept``.
+    def _fold(self, removed: str, kept: str) -> int:
+        """Remove a paper that turned out to be another record of ``kept``;
+        returns the change number it took.
 
         What people made with it moves first, in the same transaction: votes
         (the vote triggers move the counts), comments, collection entries and
@@ -451,6 +478,7 @@ class Store:
         seq = self._seq() + 1  # the triggers may have moved the counter
         conn.execute(_SET_REMOVED, (removed, seq))
         conn.execute("UPDATE counters SET value = ? WHERE name = 'seq'", (seq,))
+        return seq
 
     # Both look-ups pass their list as one parameter (in_list): one prepared
     # statement whatever the batch. (Building "IN (?, ?, ...)" per batch filled
