@@ -45,9 +45,7 @@ def fresh_view(lib: Library) -> LexicalIndex:
     return LexicalIndex(root / "lexical", mark=root / "synced.json")
 
 
-def test_papers_are_searchable_and_the_mark_current_when_the_import_returns(
-    library_url, tmp_path
-):
+def test_papers_are_searchable_and_the_mark_current_when_the_import_returns(library_url, tmp_path):
     path = write(tmp_path / "a.jsonl", [snapshot_line(n) for n in range(1, 51)])
     with Library(library_url) as lib:
         report = lib.import_file(path, batch_size=7, searchable=True)
