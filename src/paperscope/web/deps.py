@@ -114,27 +114,39 @@ class Viewer:
     csrf: str | None  # the session's token; None when signed out
 
 
+# Dependencies that only read memory are ``async def``: FastAPI runs a plain
+# ``def`` dependency in the thread pool, and each such hop cost about 0.4 ms
+# a request on a busy 2-core machine, as much as a page's queries
+# (bench/README.md, "Pages without the cache"). Those that query the database
+# stay in a worker thread.
+
+
 def get_site(request: Request) -> Site:
     site: Site = request.app.state.site
     return site
 
 
-SiteDep = Annotated[Site, Depends(get_site)]
+async def _site(request: Request) -> Site:
+    return get_site(request)
 
 
-def get_library(site: SiteDep) -> Library:
+SiteDep = Annotated[Site, Depends(_site)]
+
+
+async def get_library(site: SiteDep) -> Library:
     return site.library
 
 
 LibraryDep = Annotated[Library, Depends(get_library)]
 
 
-def get_now(site: SiteDep) -> datetime:
+async def get_now(site: SiteDep) -> datetime:
     """ "Now" (UTC) by the site's clock: tests fix it, so "today" is fixed too."""
     return site.clock()
 
 
 NowDep = Annotated[datetime, Depends(get_now)]
+ANONYMOUS = Viewer(None, None)
 
 
 def viewer_of(request: Request) -> Viewer:
@@ -142,12 +154,21 @@ def viewer_of(request: Request) -> Viewer:
     found: Viewer | None = getattr(request.state, "viewer", None)
     if found is None:
         session = get_site(request).accounts.session(request.cookies.get(SESSION_COOKIE))
-        found = Viewer(*session) if session else Viewer(None, None)
+        found = Viewer(*session) if session else ANONYMOUS
         request.state.viewer = found
     return found
 
 
-ViewerDep = Annotated[Viewer, Depends(viewer_of)]
+async def current_viewer(request: Request) -> Viewer:
+    """:func:`viewer_of` as a dependency: a visitor without a session cookie is
+    anonymous without a query, and without a hop to a worker thread."""
+    if not request.cookies.get(SESSION_COOKIE):
+        request.state.viewer = ANONYMOUS
+        return ANONYMOUS
+    return await run_in_threadpool(viewer_of, request)
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 
 class LoginRequired(Exception):
@@ -160,7 +181,7 @@ class LoginRequired(Exception):
 
 async def require_member(request: Request) -> User:
     """The signed-in person, or LoginRequired (see the module)."""
-    me = await run_in_threadpool(viewer_of, request)
+    me = await current_viewer(request)
     if me.user is None:
         raise LoginRequired(await _back(request))
     return me.user
@@ -187,7 +208,7 @@ async def csrf_protect(request: Request) -> None:
     if not sent and _is_form(request):
         value = (await request.form()).get("csrf")
         sent = value if isinstance(value, str) else None
-    me = await run_in_threadpool(viewer_of, request)
+    me = await current_viewer(request)
     # Either secret will do: the session's, or the form cookie's that pages
     # with forms for signed-out visitors set (still used if one is signed in).
     expected = [t for t in (me.csrf, request.cookies.get(FORM_COOKIE)) if t]
