@@ -10,8 +10,8 @@ pattern). Math is found by :func:`math_spans`, a single left-to-right scan.
 from __future__ import annotations
 
 import re
-
-from paperscope.models import Paper
+from collections.abc import Sequence
+from typing import Protocol
 
 EXCERPT_CHARS = 300
 # Delimiters of math as papers write it and KaTeX renders it: (opener, closer, display).
@@ -77,7 +77,17 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text[:cut].rstrip(" ,;:") + " …"
 
 
-def authors_line(paper: Paper, limit: int = 4) -> str:
+class Authored(Protocol):
+    """What the author lines read of a paper: a Paper, or the facts a card shows."""
+
+    @property
+    def authors(self) -> Sequence[str]: ...
+
+    @property
+    def author_count(self) -> int | None: ...
+
+
+def authors_line(paper: Authored, limit: int = 4) -> str:
     """ "A, B, C and 5 others", or "4 authors" when only the count is known."""
     names = paper.authors
     if not names:
@@ -88,7 +98,7 @@ def authors_line(paper: Paper, limit: int = 4) -> str:
     return ", ".join(names[:limit]) + " " + more_authors(paper, limit)
 
 
-def more_authors(paper: Paper, shown: int) -> str:
+def more_authors(paper: Authored, shown: int) -> str:
     """ "and 1 other" / "and 5 others": the authors not shown, or "" when none."""
     rest = max(paper.author_count or 0, len(paper.authors)) - shown
     if rest <= 0:

@@ -174,7 +174,7 @@ def _templates() -> Jinja2Templates:
         plain_math=text.plain_math,
         highlight=present.highlight,
         links=present.links,
-        meta_line=present.meta_line,
+        card_text=present.card_text,
         version=__version__,
         trending_days=TRENDING_DAYS,
         gravity=GRAVITY,
