@@ -12,8 +12,12 @@ installs it) from the same 2-core machine:
 - ``GET /api/papers/search?q=…&limit=20``: 2,000 different queries of 2-3
   words from the corpus's titles, cycled, each wrk thread from another point.
 
-Each runs twice: with the page cache on (the default) and off
-(``PAPERSCOPE_PAGE_CACHE=0``), so the figures show what rendering costs as
+Each runs in up to three modes (``--modes``): ``on``, the page cache on (the
+default) and the same addresses again and again; ``defeated``, the cache on
+but every request with a query string of its own (``n=<counter>``, as a
+crawler, paging and searches defeat it; the cache keys on the query
+string, so every answer is made anew); ``off``, the cache turned off
+(``PAPERSCOPE_PAGE_CACHE=0``). The figures show what rendering costs as
 well as what a reader sees. Printed: requests/s, latency p50/p90/p99, and
 errors (socket errors and non-2xx responses). The library has no embeddings
 (embedding 100k abstracts takes about an hour on this CPU), so hybrid search
@@ -50,6 +54,7 @@ from search_speed import SERVER_SETTINGS, pg_server, server_memory, write_marker
 
 OUT = REPO / "bench" / "out"
 PAPERSCOPE = [sys.executable, "-m", "paperscope"]
+MODES = ("on", "defeated", "off")
 STOP = {"a", "an", "the", "of", "for", "in", "on", "with", "and", "to", "via", "from", "by"}
 
 
@@ -130,18 +135,25 @@ def search_paths(db: Path, count: int = 2_000, seed: int = 7) -> list[str]:
     return paths
 
 
-def lua_cycle(paths: list[str], folder: Path) -> Path:
-    """A wrk script that cycles through ``paths``, each thread from its own offset."""
+def lua_cycle(paths: list[str], folder: Path, name: str, fresh: bool = False) -> Path:
+    """A wrk script that cycles through ``paths``, each thread from its own
+    offset; with ``fresh``, each request gets a query string of its own
+    (``n=<thread>-<count>``), which the page cache cannot have seen."""
     items = ",\n".join(f'  "{p}"' for p in paths)
-    script = folder / "paths.lua"
+    script = folder / f"{name}.lua"
     script.write_text(
         f"local paths = {{\n{items}\n}}\n"
+        f"local fresh = {'true' if fresh else 'false'}\n"
         "local counter = 0\n"
         "function setup(thread) thread:set('id', counter); counter = counter + 1 end\n"
         "function init(args) i = id * 997 end\n"
         "function request()\n"
         "  i = i + 1\n"
-        "  return wrk.format('GET', paths[(i % #paths) + 1])\n"
+        "  local path = paths[(i % #paths) + 1]\n"
+        "  if fresh then\n"
+        "    path = path .. (path:find('?', 1, true) and '&' or '?') .. 'n=' .. id .. '-' .. i\n"
+        "  end\n"
+        "  return wrk.format('GET', path)\n"
         "end\n"
     )
     return script
@@ -203,6 +215,14 @@ def main() -> int:
         default=SERVER_SETTINGS["shared_buffers"],
         help="the PostgreSQL server's shared_buffers (default %(default)s)",
     )
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        choices=MODES,
+        default=list(MODES),
+        help="page cache on, defeated by a fresh query string per request, or off "
+        "(default: all three)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `make bench-web` installs it (apt-get install wrk)")
@@ -212,20 +232,25 @@ def main() -> int:
     if args.backend == "postgresql":
         server, target = pg_library(db, fresh=args.fresh, shared_buffers=args.pg_shared_buffers)
     with tempfile.TemporaryDirectory(prefix="paperscope-load-") as tmp:
-        script = lua_cycle(search_paths(db), Path(tmp))
-        for cache in (True, False):
-            proc, url = serve(target, args.workers, cache)
+        searches = search_paths(db)
+        for mode in args.modes:
+            fresh = mode == "defeated"
+            scripts = {
+                "daily page": lua_cycle(["/"], Path(tmp), f"daily-{mode}", fresh),
+                "search API": lua_cycle(searches, Path(tmp), f"search-{mode}", fresh),
+            }
+            proc, url = serve(target, args.workers, cache=mode != "off")
             try:
-                label = f"{args.papers // 1000}k, {args.workers} worker(s), cache {'on' if cache else 'off'}"
+                label = f"{args.papers // 1000}k, {args.workers} worker(s), cache {mode}"
                 if server:
                     label += ", PostgreSQL"
                 print(
                     f"\n# {label}, {args.connections} connections, {args.seconds} s each",
                     flush=True,
                 )
-                for name, path, lua in (("daily page", "/", None), ("search API", "/", script)):
-                    wrk(url + path, 3, args.connections, lua)  # warm up
-                    r = wrk(url + path, args.seconds, args.connections, lua)
+                for name, lua in scripts.items():
+                    wrk(url + "/", 3, args.connections, lua)  # warm up
+                    r = wrk(url + "/", args.seconds, args.connections, lua)
                     figure(f"{name} throughput", r["rps"], "requests/s")
                     figure(f"{name} latency p50", r["p50"], "ms")
                     figure(f"{name} latency p90", r["p90"], "ms")
