@@ -344,6 +344,8 @@ class Library:
                     tick=tick,
                     follower=follower,
                 )
+                if follower:  # tantivy's last commit overlaps the index rebuild
+                    follower.commit_in_background()
         if searchable:
             self.sync_index()  # what a follower could not take (another writer's changes)
         return report

@@ -50,6 +50,7 @@ SOURCE_PRIORITY = {
 _WORD = re.compile(r"\w+")
 _NEW_ARXIV = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(v\d+)?(?![\w.])")
 _OLD_ARXIV = re.compile(r"(?<![\w.])([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?(?!\w)")
+_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 _ARXIV_URL = re.compile(
     r"(?:arxiv\.org|huggingface\.co/papers|hf\.co/papers)/(?:abs/|pdf/|html/)?"
     r"([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?",
@@ -117,9 +118,10 @@ def parse_arxiv_id(text: str | None) -> tuple[str, int | None] | None:
     if not text:
         return None
     text = text.strip()
-    m = _ARXIV_URL.search(text)
+    # A bare new-style id (most records) first: no URL can match it whole.
+    m = _NEW_ARXIV.fullmatch(text) or _ARXIV_URL.search(text)
     if m is None:
-        bare = re.sub(r"^arxiv:\s*", "", text, flags=re.IGNORECASE)
+        bare = _ARXIV_PREFIX.sub("", text)
         m = _NEW_ARXIV.fullmatch(bare) or _OLD_ARXIV.fullmatch(bare)
     if m is None:
         return None
@@ -275,7 +277,7 @@ def new_paper(
     if paper.arxiv_id:
         paper.links.setdefault("abs", f"https://arxiv.org/abs/{paper.id}")
         paper.links.setdefault("pdf", f"https://arxiv.org/pdf/{paper.id}")
-    validate(paper)
+    validate(paper, id_checked=parsed is not None)
     return paper
 
 
@@ -292,9 +294,10 @@ def is_valid_id(paper_id: str) -> bool:
 _HASH_ID = re.compile(r"t-[0-9a-f]{16}", re.ASCII)
 
 
-def validate(paper: Paper) -> None:
-    """Raise :class:`InvalidPaper` naming the first field that is out of bounds."""
-    if not is_valid_id(paper.id):
+def validate(paper: Paper, *, id_checked: bool = False) -> None:
+    """Raise :class:`InvalidPaper` naming the first field that is out of bounds
+    (``id_checked``: the id was just made from a parsed arXiv id)."""
+    if not id_checked and not is_valid_id(paper.id):
         raise InvalidPaper(
             f"id {paper.id[:60]!r} is neither an arXiv id (without version) nor t- and 16 hex digits"
         )

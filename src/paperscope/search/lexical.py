@@ -207,10 +207,11 @@ class LexicalIndex:
         doc.add_unsigned("upvotes", max(0, paper.total_upvotes))
         return doc
 
-    def writer(self) -> Writer:
+    def writer(self, threads: int = WRITER_THREADS) -> Writer:
         """A writer held until its :meth:`Writer.commit` (or rollback): for
-        many batches in one commit, as an import that indexes as it goes."""
-        return Writer(self)
+        many batches in one commit, as an import that indexes as it goes
+        (with fewer ``threads``, leaving a core to the import itself)."""
+        return Writer(self, threads)
 
     def _write(self, work: Callable[[Writer], int]) -> int:
         writer = self.writer()
@@ -376,9 +377,9 @@ class Writer:
     the caller (an import parsing and storing the next batch meanwhile);
     nothing is visible to searches until :meth:`commit`."""
 
-    def __init__(self, index: LexicalIndex):
+    def __init__(self, index: LexicalIndex, threads: int = WRITER_THREADS):
         self._index = index
-        self._writer = index._index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
+        self._writer = index._index.writer(heap_size=WRITER_HEAP, num_threads=threads)
 
     def add(self, papers: Iterable[Paper], new_ids: Container[str] = ()) -> int:
         """Index ``papers``, replacing any earlier copy of each, except those in
