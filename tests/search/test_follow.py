@@ -130,3 +130,15 @@ def _parsed(tmp_path: Path, lines: list[str]):
 
     with write(tmp_path / "p.jsonl", lines).open("rb") as f:
         return list(arxiv_snapshot.parse(f))
+
+
+def test_a_paper_updated_by_a_later_batch_of_the_same_import_is_indexed_once(db_path, tmp_path):
+    newer = json.loads(snapshot_line(1))
+    newer["versions"].append({"version": "v2", "created": "Mon, 1 Feb 2021 10:00:00 GMT"})
+    newer["abstract"] += " Now with a numbat."
+    lines = [snapshot_line(n) for n in range(1, 6)] + [json.dumps(newer)]
+    with Library(db_path) as lib:
+        report = lib.import_file(write(tmp_path / "a.jsonl", lines), batch_size=5, searchable=True)
+        assert (report.added, report.updated) == (5, 1)
+        assert fresh_view(lib).count() == 5  # the first copy was replaced, not kept beside
+        assert ids_found(lib, "numbat") == {"2101.00001"}
