@@ -168,7 +168,10 @@ def free_port() -> int:
 def serve(db: Path | str, workers: int, cache: bool) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PAPERSCOPE_PAGE_CACHE": "2000" if cache else "0"}
-    cmd = [*PAPERSCOPE, "serve", "--port", str(port), "--workers", str(workers), "--db", str(db)]
+    # Without serve's background embedder: embedding the 100k abstracts takes
+    # about an hour, and it would take the cores that the pages are measured on.
+    cmd = [*PAPERSCOPE, "serve", "--port", str(port), "--workers", str(workers), "--no-embed",
+           "--db", str(db)]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
