@@ -32,7 +32,7 @@ from paperscope.search.query import SearchFilters
 from paperscope.store.base import redact
 from tests.conftest import ARXIV_SAMPLE, REPO
 from tests.pg import TEMPLATE
-from tests.test_pg_servers import free_port
+from tests.test_pg_servers import free_port, stop
 
 WAIT_S = 60  # generous: what "within seconds" may take on a busy machine
 
@@ -283,14 +283,7 @@ def test_a_paper_imported_through_one_server_is_found_through_the_other(pg_url, 
         for log in logs:
             assert "Traceback" not in log.read_text(errors="replace"), logged()
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        stop(procs)
 
 
 def test_the_database_keeps_no_trace_of_the_local_index(pg_url, tmp_path):

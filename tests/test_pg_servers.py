@@ -138,14 +138,7 @@ def servers(database, env, tmp_path) -> Iterator[Servers]:
         for log in logs:  # uvicorn logs warnings and errors: tracebacks end up here
             assert "Traceback" not in log.read_text(errors="replace"), found.log()
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        stop(procs)
 
 
 # -- people, through HTTP -----------------------------------------------------------------
@@ -434,3 +427,15 @@ def test_two_servers_one_database(database, servers, people, smtp, env):
     assert db_rows(database, "SELECT status, count(*) FROM digest_sends WHERE period_key = %s"
                    " GROUP BY status", (f"daily:{DAY}",)) == [("sent", len(subscribers))]  # fmt: skip
     assert len(peers) == 2  # two SMTP connections: one per job
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    """End server processes: asked first, killed if they do not go in 10 s."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
