@@ -142,3 +142,23 @@ def test_a_paper_updated_by_a_later_batch_of_the_same_import_is_indexed_once(db_
         assert (report.added, report.updated) == (5, 1)
         assert fresh_view(lib).count() == 5  # the first copy was replaced, not kept beside
         assert ids_found(lib, "numbat") == {"2101.00001"}
+
+
+def test_a_fold_reports_the_kept_paper_with_the_votes_it_took_over(db_path):
+    """Votes move with a folded duplicate (by trigger): the index must get the
+    kept paper's new count, or a min-upvotes filter would miss it."""
+    from tests.test_merge_rules import paper
+
+    by_title = paper("Sparse attention at scale", authors=["Ada Lovelace"], published="2024")
+    by_doi = paper("Sparse attention at scale (extended)", doi="10.5555/sparse")
+    with Library(db_path) as lib:
+        with lib.store.transaction():
+            lib.store.save_papers([by_title, by_doi])
+        ada = lib.people.add_user("ada@example.org", "Ada", "x", admin=False)
+        lib.people.toggle_vote(ada.id, by_title.id)
+        bridge = paper("Sparse attention at scale", authors=["A. Lovelace"], doi="10.5555/sparse")
+        with lib.store.transaction():
+            changes = lib.store.save_papers([bridge]).changes
+        assert changes is not None and changes.after == lib.store.last_change()
+        (kept,) = changes.papers
+        assert kept.votes == 1 and changes.removed and kept.id not in changes.removed

@@ -458,6 +458,9 @@ class Store:
         for removed, kept in folded:  # last: the kept paper is written by now
             changes.after = self._fold(removed, kept)
             changes.removed.append(removed)
+        if folded:  # the votes that moved changed the kept papers' counts: as stored now
+            now_stored = {p.id: p for p in self._load({kept for _, kept in folded})}
+            changes.papers = [now_stored.get(p.id, p) for p in changes.papers]
         return changes
 
     def _fold(self, removed: str, kept: str) -> int:
