@@ -307,9 +307,9 @@ class SearchEngine:
         A few changes behind (a vote, another server's import): they are
         applied first, unless another process is applying them this moment
         (its commit is seen by the next search; an import that indexes as it
-        goes holds the turn until it ends, and no search waits for it). Far behind, on PostgreSQL: a
-        background thread catches up and the database's full text answers
-        until it is done. SQLite has no such fallback and catches up in place."""
+        goes holds the turn until it ends, and no search waits for it). Far
+        behind, on PostgreSQL: a background thread catches up and the
+        database's full text answers until it is done. SQLite has no such fallback and catches up in place."""
         index = self.keyword_index()
         if isinstance(index, PgKeywordIndex):
             return index

@@ -132,7 +132,6 @@ class Follower:
         self.index = index
         self.mark = index.read_mark()
         self.following = True
-        self.applied = 0  # papers handed to the index
         self._writer = index.writer(threads=FOLLOW_THREADS)
         self._committing: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -145,7 +144,7 @@ class Follower:
             self.following = False
             return
         self._writer.remove(changes.removed)
-        self.applied += self._writer.add(changes.papers, changes.new_ids)
+        self._writer.add(changes.papers, changes.new_ids)
         self.mark = changes.after
 
     def commit_in_background(self) -> None:
