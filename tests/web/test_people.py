@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -174,6 +176,24 @@ def test_votes_toggle_with_htmx_and_without_javascript(client):
     assert client.get("/api/papers/2603.00001").json()["upvotes"] == 1
     page = client.get("/papers/2603.00001").text
     assert 'aria-pressed="true"' in page
+
+
+def test_a_vote_without_javascript_comes_back_to_the_search_it_was_cast_on(client):
+    anonymous = client.get("/search?q=fresh+preprint&sort=new").text
+    link = re.search(r'<a class="votes" href="([^"]+)"', anonymous)[1]
+    assert parse_qs(urlsplit(html.unescape(link)).query) == {
+        "next": ["/search?q=fresh+preprint&sort=new"]
+    }
+    sign_up(client, "ada@example.org", "ada")
+    page = client.get("/search?q=fresh+preprint&sort=new").text
+    back = re.findall(r'name="next" value="([^"]+)"', page)
+    assert back and set(back) == {"/search?q=fresh+preprint&amp;sort=new"}
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+    r = client.post("/papers/2603.00001/vote", data={"csrf": csrf, "next": back[0].replace("&amp;", "&")},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/search?q=fresh+preprint&sort=new"
+    again = client.get(r.headers["location"]).text
+    assert 'aria-pressed="true"' in again and "<b>1</b>" in again
 
 
 def test_votes_need_an_account(client):

@@ -45,6 +45,7 @@ from paperscope.mail import Mailer
 from paperscope.models import Paper
 from paperscope.store.community import User
 from paperscope.submissions import Rules
+from paperscope.web import present
 from paperscope.web.mailqueue import MailQueue
 
 SESSION_COOKIE = "ps_session"
@@ -95,7 +96,10 @@ class Site:
             if context.get("paper") is not None:
                 shown.append(context["paper"].id)
             voted = self.library.people.voted(me.user.id, shown)
-        context = {"me": me.user, "csrf": me.csrf, "voted": voted, **context}
+        query = request.url.query
+        back = context.get("next") or request.url.path + (f"?{query}" if query else "")
+        boxes = present.VoteBoxes(me.user is not None, me.csrf or "", back, voted)
+        context = {"me": me.user, "csrf": me.csrf, "voted": voted, "boxes": boxes, **context}
         return self.templates.TemplateResponse(request, template, context, status_code=status)
 
     def form_page(
