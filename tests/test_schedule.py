@@ -36,7 +36,10 @@ def jobs(text: str) -> list[list[str]]:
 
 def test_every_day_harvest_embed_daily_digest_and_weekly_on_its_day(tmp_path):
     text = build(tmp_path, at="7:05", weekly_on="fri", set_spec="math", command="/opt/ps")
-    (daily, weekly) = jobs(text)
+    (daily, weekly, hooks) = jobs(text)
+    assert hooks[:5] == ["*/15", "*", "*", "*", "*"]
+    assert hooks[5] == (f"flock -n {tmp_path / 'lib.db'}.webhooks.lock /opt/ps lenses deliver"
+                        f" >> {tmp_path / 'schedule.log'} 2>&1")  # fmt: skip
     assert daily[:5] == ["5", "7", "*", "*", "0,1,2,3,4,6"]
     assert weekly[:5] == ["5", "7", "*", "*", "5"]  # Friday; cron counts from Sunday, 0
     steps = shlex.split(shlex.split(daily[5])[4])  # flock LOCK sh -c STEPS

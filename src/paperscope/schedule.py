@@ -2,7 +2,8 @@
 
 Every day at one time (UTC): harvest arXiv, embed the new papers, send the
 daily digest, one after the other; on one day of the week the weekly digest
-after them. Each step resumes where it stopped and sends nothing twice, so a
+after them; every 15 minutes, the lenses' webhooks (``paperscope lenses
+deliver``). Each step resumes where it stopped and sends nothing twice, so a
 late or repeated run is harmless and cron's plain "run this at 06:00" is all
 the scheduling needed. Each line holds a ``flock`` so that a late run waits
 for the one before, and appends its output to ``schedule.log``.
@@ -108,6 +109,13 @@ def crontab(
         job = f"flock {shlex.quote(str(lock))} sh -c {shlex.quote(steps)} >> {log} 2>&1"
         job = job.replace("%", r"\%")  # cron reads a bare % in a command as a line break
         lines.append(f"{minute} {hour} * * {cron_days} {job}")
+    # Lens webhooks every quarter of an hour, with a lock of their own: they
+    # need not wait for the morning's harvest, and -n skips a run while the
+    # last one is still posting (it would find the same matches pending).
+    hooks_lock = shlex.quote(str(lock).replace("schedule.lock", "webhooks.lock"))
+    job = f"flock -n {hooks_lock} {cmd} lenses deliver >> {log} 2>&1".replace("%", r"\%")
+    lines.append("# New matches of lenses with a webhook, posted every 15 minutes.")
+    lines.append(f"*/15 * * * * {job}")
     return Crontab("\n".join(lines), folder)
 
 

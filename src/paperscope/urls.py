@@ -57,6 +57,16 @@ def collection_url(collection_id: int, *action: str) -> str:
     return "/".join(["/collections", segment(int(collection_id)), *map(segment, action)])
 
 
+def lens_url(lens_id: int, *action: str) -> str:
+    """``/lenses/ID`` or one of its actions (``edit``, ``delete``, ...)."""
+    return "/".join(["/lenses", segment(int(lens_id)), *map(segment, action)])
+
+
+def lens_feed_url(token: str, ext: str) -> str:
+    """A lens's feed (``rss``, ``atom`` or ``json``), found by its token alone."""
+    return f"/lenses/feed/{segment(token)}.{segment(ext)}"
+
+
 def shared_url(token: str, *action: str) -> str:
     return "/".join(["/shared", segment(token), *map(segment, action)])
 
@@ -92,3 +102,8 @@ def reset_url(token: str) -> str:
 
 def unsubscribe_url(token: str) -> str:
     return "/unsubscribe/" + segment(token)
+
+
+def not_interested_url(token: str) -> str:
+    """The page of a digest's signed "Not interested" link (routes/digests.py)."""
+    return "/not-interested/" + segment(token)
