@@ -46,6 +46,29 @@ The model, and why:
   condition number κ = L / L2: both are the same for every person, so a
   person's model does not depend on who else is in the batch.
 
+What a person says besides votes and saves (:mod:`paperscope.store.feedback`):
+
+- A paper they marked "not interested" is never recommended to them again
+  (nor offered as trending), and it is one of their own negatives. Each such
+  paper weighs as much as one positive (half the loss shared among the
+  positives): "not interested" is as deliberate as an upvote, while a
+  sampled negative only stands for "the rest of the library" and weighs
+  1/2,048 of the loss, so with 5 positives one dismissal counts about 200
+  sampled negatives and a handful of them push a whole topic down. The
+  dismissed papers together never weigh more than the positives (each
+  weighs 1/2 over the larger of the two counts), so someone who dismissed
+  hundreds of papers still has a model of what they like.
+- A paper they saw (shown in a digest, or its page opened while signed in)
+  is never recommended again either; it teaches the model nothing, since
+  opening a paper says neither "more" nor "less".
+- A model reset makes upvotes, saves and dismissals up to that moment stop
+  training the model; the votes and collections stay, and those papers,
+  like dismissed ones, are still never recommended.
+
+A collection can be a source of its own (:meth:`Recommender.like_these`, as
+arxiv-sanity's tags): its papers are the positives of a model trained like a
+person's, by the same batch trainer.
+
 Scores are the classifier's logit (log-odds of "one of theirs"). Everything
 here is deterministic: the same library, clock and person give the same list,
 whether the person is ranked alone (:func:`recommend`) or among 100,000
@@ -78,6 +101,7 @@ BLOCK = 256  # people whose positives are handled at a time within a chunk
 BLOCK_ROWS = 8_192  # at most this many (padded) positives in a block: 12 MB
 MODEL = "model"
 TRENDING = "trending"
+COLLECTION = "collection"  # ranked by a collection's own model
 
 
 @dataclass(frozen=True)
@@ -127,6 +151,8 @@ class Ranking:
     scores: np.ndarray
     because: np.ndarray
     cosine: np.ndarray
+    weights: np.ndarray | None = None  # (people x 385), when asked for (keep_weights)
+    centre: np.ndarray | None = None  # what the features were centred on
 
     @classmethod
     def empty(cls, users: int, k: int) -> Ranking:
@@ -149,6 +175,11 @@ def rank(
     l2: float = L2,
     iterations: int = ITERATIONS,
     chunk: int = CHUNK,
+    dis_ptr: np.ndarray | None = None,
+    dis_rows: np.ndarray | None = None,
+    skip_ptr: np.ndarray | None = None,
+    skip_rows: np.ndarray | None = None,
+    keep_weights: bool = False,
 ) -> Ranking:
     """Train every person's classifier and rank the candidates for each.
 
@@ -160,9 +191,16 @@ def rank(
     candidate for them. People are trained ``chunk`` at a time: gradient
     descent on a (people x 385) weight matrix, whose costly part is two
     matrix products with the negatives per step.
+
+    Optional, in the same layout as the positives: ``dis_rows`` are each
+    person's own negatives (papers they dismissed, weighted as the module
+    says), and ``skip_rows`` the rows that are never candidates for them
+    (dismissed, seen). ``keep_weights`` keeps every person's weights.
     """
     pos_ptr = np.asarray(pos_ptr, dtype=np.int64)
     pos_rows = np.asarray(pos_rows, dtype=np.int64)
+    dis_ptr, dis_rows = _csr(dis_ptr, dis_rows, len(pos_ptr))
+    skip_ptr, skip_rows = _csr(skip_ptr, skip_rows, len(pos_ptr))
     neg_rows = np.asarray(neg_rows, dtype=np.int64)
     cand_rows = np.asarray(cand_rows, dtype=np.int64)
     users = len(pos_ptr) - 1
@@ -178,8 +216,12 @@ def rank(
     neg = _features(negatives, centre)
     candidates = _unit_rows(vectors, cand_rows)
     cand = _features(candidates, centre)
-    step, momentum = _schedule(centre, l2)
     in_neg, in_cand = _Lookup(neg_rows), _Lookup(cand_rows)
+    dis_counts = np.diff(dis_ptr)
+    dis_each = 0.5 / np.maximum(np.maximum(counts, dis_counts), 1)  # see the module
+    if keep_weights:
+        ranking.weights = np.zeros((users, neg.shape[1]), dtype=np.float32)
+        ranking.centre = centre
     for start in range(0, users, chunk):
         end = min(start + chunk, users)
         first = pos_ptr[start]
@@ -188,12 +230,23 @@ def rank(
         starts = pos_ptr[start:end] - first
         positives = _unit_rows(vectors, rows)
         grouped = _Positives(_features(positives, centre), starts, n)
+        own = dis_rows[dis_ptr[start] : dis_ptr[end]]
+        m = dis_counts[start:end]
+        dismissed = _Positives(_features(_unit_rows(vectors, own), centre),
+                               dis_ptr[start:end] - dis_ptr[start], m,
+                               each=dis_each[start:end], sign=-1.0)  # fmt: skip
+        step, momentum = _schedule(centre, l2, m * dis_each[start:end])
         weights = _fit(grouped, neg, in_neg(rows), l2=l2, iterations=iterations, step=step,
-                       momentum=momentum)  # fmt: skip
+                       momentum=momentum, dismissed=dismissed)  # fmt: skip
+        if ranking.weights is not None:
+            ranking.weights[start:end] = weights
         scores = weights @ cand.T
         found = in_cand(rows)
         seen = found >= 0
         scores[grouped.owner[seen], found[seen]] = -np.inf
+        skip = in_cand(skip_rows[skip_ptr[start] : skip_ptr[end]])
+        skip_owner = np.repeat(np.arange(end - start), np.diff(skip_ptr[start : end + 1]))
+        scores[skip_owner[skip >= 0], skip[skip >= 0]] = -np.inf
         top, top_scores = _top(scores, k)
         because, cosine = _explain(positives, starts, n, candidates, top)
         ranking.top[start:end] = top
@@ -201,6 +254,15 @@ def rank(
         ranking.because[start:end] = np.where(because >= 0, because + first, -1)
         ranking.cosine[start:end] = cosine
     return ranking
+
+
+def _csr(
+    ptr: np.ndarray | None, rows: np.ndarray | None, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Optional per-person rows as int64 arrays: none for anyone if not given."""
+    if ptr is None or rows is None:
+        return np.zeros(size, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.asarray(ptr, dtype=np.int64), np.asarray(rows, dtype=np.int64)
 
 
 def _unit_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -221,7 +283,9 @@ def _features(unit: np.ndarray, centre: np.ndarray) -> np.ndarray:
     return out
 
 
-def _schedule(centre: np.ndarray, l2: float) -> tuple[float, float]:
+def _schedule(
+    centre: np.ndarray, l2: float, dismissed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Step size and momentum of Nesterov's method for this problem.
 
     The logistic curve's slope is at most 1/4, so the balanced loss's Hessian
@@ -232,11 +296,17 @@ def _schedule(centre: np.ndarray, l2: float) -> tuple[float, float]:
     most 1 beside the bias's 1 (a little more for someone whose own papers
     are a large part of a small sample, who then gets a step still well
     below 2/L). The L2 term adds ``l2``, which is also the smallest
-    curvature. Every person gets the same bound, and so the same steps.
+    curvature. Each person's dismissed papers, of total weight
+    ``dismissed`` (at most 1/2), add a quarter of that times the positives'
+    bound. The bound depends on nothing else, so a person's steps do not
+    depend on who else is in the batch; it is one column of step sizes and
+    one of momenta, float32 so as not to widen the weights.
     """
-    lipschitz = 0.125 * (2.0 + (1.0 + float(np.linalg.norm(centre))) ** 2) + l2
+    widest = 1.0 + (1.0 + float(np.linalg.norm(centre))) ** 2
+    lipschitz = 0.125 * (1.0 + widest) + l2 + 0.25 * widest * np.asarray(dismissed, np.float64)
     root = np.sqrt(lipschitz / l2)
-    return 1.0 / lipschitz, float((root - 1.0) / (root + 1.0))
+    step = (1.0 / lipschitz).astype(np.float32)[:, None]
+    return step, ((root - 1.0) / (root + 1.0)).astype(np.float32)[:, None]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -256,8 +326,9 @@ def _fit(
     *,
     l2: float,
     iterations: int,
-    step: float,
-    momentum: float,
+    step: np.ndarray,
+    momentum: np.ndarray,
+    dismissed: _Positives | None = None,
 ) -> np.ndarray:
     """The weights (people x 385) minimising each person's balanced, L2
     regularised logistic loss: ``iterations`` steps of Nesterov's method from
@@ -265,7 +336,7 @@ def _fit(
 
     ``neg`` holds the shared negatives' features; ``neg_hit`` says which
     negative each positive is (-1: none), and those pairs are left out of
-    that person's loss.
+    that person's loss. ``dismissed`` holds each person's own negatives.
 
     The warm start is the minimum, along the steepest descent direction at
     zero, of the loss's quadratic model there. At zero every logistic slope
@@ -287,6 +358,8 @@ def _fit(
         grad = scores @ neg
         grad *= neg_weight
         positives.add_gradient(w, grad)
+        if dismissed is not None:
+            dismissed.add_gradient(w, grad)
         grad += w * penalty
         return grad
 
@@ -294,9 +367,11 @@ def _fit(
     np.negative(down, out=down)
     along_neg = down @ neg.T
     along_neg[skip_user, skip_neg] = 0.0
+    own = dismissed.mean_square(down) if dismissed is not None else 0.0
     curvature = 0.25 * (
-        positives.mean_square(down) + np.einsum("ij,ij->i", along_neg, along_neg) * neg_weight[:, 0]
-    ) + np.einsum("ij,ij->i", down * penalty, down)
+        positives.mean_square(down) + own
+        + np.einsum("ij,ij->i", along_neg, along_neg) * neg_weight[:, 0]
+    ) + np.einsum("ij,ij->i", down * penalty, down)  # fmt: skip
     length = np.einsum("ij,ij->i", down, down)
     w = down * (length / np.maximum(curvature, 1e-12)).astype(np.float32)[:, None]
     look = w  # where Nesterov's method evaluates the gradient
@@ -313,31 +388,46 @@ class _Positives:
     block's largest number. A gradient step then takes one batched matrix
     product per block instead of gathers, multiplies and segment sums over
     every positive, which ran at memory speed and cost as much as the
-    products with the negatives."""
+    products with the negatives.
 
-    def __init__(self, features: np.ndarray, starts: np.ndarray, counts: np.ndarray):
+    Each person's examples weigh ``each`` (default: half their loss shared
+    among them); ``sign`` -1 makes them negatives, a person's dismissed
+    papers. People with none have no block."""
+
+    def __init__(self, features: np.ndarray, starts: np.ndarray, counts: np.ndarray, *,
+                 each: np.ndarray | None = None, sign: float = 1.0):  # fmt: skip
         self.users = len(counts)
         self.owner = np.repeat(np.arange(self.users), counts)
+        self.sign = sign
+        each = 0.5 / np.maximum(counts, 1) if each is None else each
         self.blocks = []
         for group in _groups(counts):
+            group = group[counts[group] > 0]
+            if not len(group):
+                continue
             index, valid = _padded(starts[group], counts[group])
             rows = features[index]
             rows[~valid] = 0.0
-            weight = np.where(valid, 0.5 / counts[group][:, None], 0.0).astype(np.float32)
+            weight = np.where(valid, each[group][:, None], 0.0).astype(np.float32)
             self.blocks.append((group, rows, weight))
 
     def add_gradient(self, w: np.ndarray, grad: np.ndarray) -> None:
-        """Add the positives' part of the loss's gradient at ``w`` to ``grad``."""
+        """Add these examples' part of the loss's gradient at ``w`` to ``grad``."""
         for group, rows, weight in self.blocks:
             margin = np.matmul(rows, w[group][:, :, None])[..., 0]
-            np.negative(margin, out=margin)
-            coef = _sigmoid(margin)  # d/ds log(1 + e^-s) = -sigmoid(-s)
+            if self.sign > 0:
+                np.negative(margin, out=margin)
+            # d/ds log(1 + e^-s) = -sigmoid(-s); for a negative, d/ds log(1 + e^s) = sigmoid(s)
+            coef = _sigmoid(margin)
             coef *= weight
-            grad[group] -= np.einsum("bp,bpd->bd", coef, rows)
+            if self.sign > 0:
+                grad[group] -= np.einsum("bp,bpd->bd", coef, rows)
+            else:
+                grad[group] += np.einsum("bp,bpd->bd", coef, rows)
 
     def mean_square(self, d: np.ndarray) -> np.ndarray:
         """Each person's weighted mean of (x . d)^2 over their positives."""
-        out = np.empty(self.users, dtype=np.float32)
+        out = np.zeros(self.users, dtype=np.float32)
         for group, rows, weight in self.blocks:
             along = np.matmul(rows, d[group][:, :, None])[..., 0]
             out[group] = (weight * along**2).sum(axis=1)
@@ -445,6 +535,33 @@ class Recommender:
         self._row = {pid: row for row, pid in enumerate(shared)}
         self._shared = _stack(self.index, shared)
 
+    def signals(self, user_ids: list[int]) -> dict[int, Signals]:
+        """What each person's model learns from and what it leaves out (see
+        :class:`Signals`), read in five queries for the whole batch."""
+        interests = self.library.people.interests(user_ids)
+        forgotten = self.library.feedback.forgotten(user_ids)
+        dismissed = self.library.feedback.dismissed_since(user_ids)
+        seen = self.library.feedback.seen(user_ids, among=self.candidates)
+        resets = self.library.feedback.resets(user_ids)
+        wanted = {pid for mine in interests.values() for pid in mine}
+        wanted |= {pid for mine in dismissed.values() for pid in mine}
+        embedded = self.index.hashes(wanted)
+        out = {}
+        for uid in user_ids:
+            mine = interests.get(uid, {})
+            gone = forgotten.get(uid, set())
+            said = dismissed.get(uid, {})
+            out[uid] = Signals(
+                interests=mine,
+                positives=sorted(p for p in mine if p in embedded and p not in gone),
+                negatives=sorted(
+                    p for p, counts in said.items() if counts and p in embedded and p not in mine
+                ),  # fmt: skip
+                hidden=set(said) | seen.get(uid, set()),
+                reset=uid in resets,
+            )
+        return out
+
     def recommend_many(
         self, user_ids: Iterable[int], *, k: int = K
     ) -> dict[int, list[Recommendation]]:
@@ -452,31 +569,102 @@ class Recommender:
         user_ids = list(dict.fromkeys(user_ids))
         if k <= 0:
             return {uid: [] for uid in user_ids}
-        interests = self.library.people.interests(user_ids)
-        embedded = self.index.hashes({pid for mine in interests.values() for pid in mine})
+        signals = self.signals(user_ids)
         trained: list[int] = []
-        positives: list[list[str]] = []
         fallback: dict[int, str] = {}
         for uid in user_ids:
-            mine = sorted(pid for pid in interests.get(uid, {}) if pid in embedded)
-            if len(mine) < MIN_POSITIVES:
-                have = f"{len(mine)} paper{'s' if len(mine) != 1 else ''}"
+            have = len(signals[uid].positives)
+            if have < MIN_POSITIVES:
+                since = " since you reset your model" if signals[uid].reset else ""
                 fallback[uid] = (
-                    f"trending: you have upvoted or saved {have} with embeddings, and "
-                    f"recommendations need {MIN_POSITIVES}"
+                    f"trending: you have upvoted or saved {have} paper{'s' if have != 1 else ''}"
+                    f" with embeddings{since}, and recommendations need {MIN_POSITIVES}"
                 )
             elif not self.candidates:
                 fallback[uid] = "trending: no recent paper has an embedding to rank for you"
             else:
                 trained.append(uid)
-                positives.append(mine)
-        ranking = self._rank(positives, k)
-        flat = [pid for mine in positives for pid in mine]
+        mine = [signals[uid] for uid in trained]
+        ranking = self._rank(mine, k)
+        found = self._explained(ranking, mine, [s.interests for s in mine])
+        out: dict[int, list[Recommendation]] = {}
+        for uid, recs in zip(trained, found, strict=True):
+            if recs:
+                out[uid] = recs
+            else:
+                fallback[uid] = "trending: every recent paper is one you upvoted, saved or saw"
+        if fallback:
+            out.update(self._trending(fallback, signals, k))
+        return {uid: out.get(uid, []) for uid in user_ids}
+
+    def like_these(
+        self, user_id: int, paper_ids: Iterable[str], name: str, *, k: int = K
+    ) -> list[Recommendation]:
+        """Recent papers like ``paper_ids`` (a collection called ``name``), by a
+        model of their own, trained as a person's is, on those papers alone;
+        each explained by the one of them nearest to it. The papers that
+        ``user_id`` dismissed or saw are left out, as in their own
+        recommendations. Empty with fewer than ``MIN_POSITIVES`` embedded."""
+        ids = set(paper_ids)
+        positives = sorted(self.index.hashes(ids))
+        if len(positives) < MIN_POSITIVES or not self.candidates or k <= 0:
+            return []
+        hidden = self.signals([user_id])[user_id].hidden
+        one = Signals(interests={p: "saved" for p in ids}, positives=positives, negatives=[],
+                      hidden=hidden)  # fmt: skip
+        (recs,) = self._explained(self._rank([one], k), [one], [{}], collection=name)
+        return recs
+
+    def model(self, user_id: int, *, k: int = K) -> Model | None:
+        """The person's model itself, with what it learned from and its top
+        ``k``: the model page and the export. None while they have too few
+        positives for one."""
+        signals = self.signals([user_id])[user_id]
+        if len(signals.positives) < MIN_POSITIVES or not self.negatives:
+            return None
+        ranking = self._rank([signals], max(1, k), keep_weights=True)
+        assert ranking.weights is not None and ranking.centre is not None
+        (recs,) = self._explained(ranking, [signals], [signals.interests])
+        return Model(signals, ranking.weights[0], ranking.centre, recs)
+
+    def _rank(self, people: list[Signals], k: int, *, keep_weights: bool = False) -> Ranking:
+        """:func:`rank` over the shared vectors plus the positives' and
+        dismissed papers' own."""
+        row = dict(self._row)
+        extra = list(dict.fromkeys(pid for s in people for pid in [*s.positives, *s.negatives]
+                                   if pid not in row))  # fmt: skip
+        for pid in extra:
+            row[pid] = len(row)
+        vectors = np.concatenate([self._shared, _stack(self.index, extra)])
+        pos_ptr = np.cumsum([0, *(len(s.positives) for s in people)])
+        pos_rows = np.fromiter((row[p] for s in people for p in s.positives), dtype=np.int64)
+        dis_ptr = np.cumsum([0, *(len(s.negatives) for s in people)])
+        dis_rows = np.fromiter((row[p] for s in people for p in s.negatives), dtype=np.int64)
+        skips = [[row[p] for p in sorted(s.hidden) if p in row] for s in people]
+        skip_ptr = np.cumsum([0, *map(len, skips)])
+        skip_rows = np.fromiter((r for mine in skips for r in mine), dtype=np.int64)
+        neg_rows = np.array([row[pid] for pid in self.negatives], dtype=np.int64)
+        cand_rows = np.array([row[pid] for pid in self.candidates], dtype=np.int64)
+        return rank(vectors, pos_ptr, pos_rows, neg_rows, cand_rows, k=k, dis_ptr=dis_ptr,
+                    dis_rows=dis_rows, skip_ptr=skip_ptr, skip_rows=skip_rows,
+                    keep_weights=keep_weights)  # fmt: skip
+
+    def _explained(
+        self,
+        ranking: Ranking,
+        people: list[Signals],
+        actions: list[dict[str, str]],
+        *,
+        collection: str | None = None,
+    ) -> list[list[Recommendation]]:
+        """The ranking as Recommendations, each with the positive it is most
+        like (its ``action`` from ``actions``, or "in" the ``collection``)."""
+        flat = [pid for s in people for pid in s.positives]
         wanted = {self.candidates[c] for c in ranking.top.ravel().tolist() if c >= 0}
         wanted |= {flat[b] for b in ranking.because.ravel().tolist() if b >= 0}
         papers = {p.id: p for p in self.library.get_many(sorted(wanted))}
-        out: dict[int, list[Recommendation]] = {}
-        for u, uid in enumerate(trained):
+        out = []
+        for u in range(len(people)):
             recs = []
             for c, score, b, cos in zip(ranking.top[u].tolist(), ranking.scores[u].tolist(),
                                         ranking.because[u].tolist(), ranking.cosine[u].tolist(),
@@ -485,43 +673,61 @@ class Recommender:
                 because = papers.get(flat[b]) if b >= 0 else None
                 if paper is None or because is None:
                     continue  # none left to rank, or deleted since it was read
-                action = interests[uid][because.id]
+                if collection is not None:
+                    reason = f"because your collection “{collection}” has “{because.title}”"
+                    recs.append(
+                        Recommendation(paper, COLLECTION, score, reason, because, "in", cos)
+                    )
+                    continue
+                action = actions[u][because.id]
                 reason = f"because you {action} “{because.title}”"
                 recs.append(Recommendation(paper, MODEL, score, reason, because, action, cos))
-            if recs:
-                out[uid] = recs
-            else:
-                fallback[uid] = "trending: you have upvoted or saved every recent paper"
-        if fallback:
-            out.update(self._trending(fallback, interests, k))
-        return {uid: out.get(uid, []) for uid in user_ids}
-
-    def _rank(self, positives: list[list[str]], k: int) -> Ranking:
-        """:func:`rank` over the shared vectors plus the positives' own."""
-        row = dict(self._row)
-        extra = list(dict.fromkeys(pid for mine in positives for pid in mine if pid not in row))
-        for pid in extra:
-            row[pid] = len(row)
-        vectors = np.concatenate([self._shared, _stack(self.index, extra)])
-        pos_ptr = np.cumsum([0, *map(len, positives)])
-        pos_rows = np.fromiter((row[pid] for mine in positives for pid in mine), dtype=np.int64)
-        neg_rows = np.array([row[pid] for pid in self.negatives], dtype=np.int64)
-        cand_rows = np.array([row[pid] for pid in self.candidates], dtype=np.int64)
-        return rank(vectors, pos_ptr, pos_rows, neg_rows, cand_rows, k=k)
+            out.append(recs)
+        return out
 
     def _trending(
-        self, reasons: dict[int, str], interests: dict[int, dict[str, str]], k: int
+        self, reasons: dict[int, str], signals: dict[int, Signals], k: int
     ) -> dict[int, list[Recommendation]]:
         """Trending papers for the people in ``reasons``, leaving out what they
-        upvoted or saved; the ranking is read once for all of them."""
-        most = max(len(interests.get(uid, ())) for uid in reasons)
+        upvoted, saved, dismissed or saw; the ranking is read once for all of them."""
+        most = max(len(signals[uid].interests) + len(signals[uid].hidden) for uid in reasons)
         trends = self.library.trending(self.now, limit=k + most).trends
         out = {}
         for uid, reason in reasons.items():
-            mine = interests.get(uid, {})
-            out[uid] = [Recommendation(t.paper, TRENDING, t.score, reason)
-                        for t in trends if t.paper.id not in mine][:k]  # fmt: skip
+            mine, hidden = signals[uid].interests, signals[uid].hidden
+            out[uid] = [Recommendation(t.paper, TRENDING, t.score, reason) for t in trends
+                        if t.paper.id not in mine and t.paper.id not in hidden][:k]  # fmt: skip
         return out
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What one person's model learns from and leaves out.
+
+    ``interests``: every paper they upvoted or saved (never recommended to
+    them); ``positives``: those with embeddings made since their last model
+    reset (what the model learns from); ``negatives``: papers they dismissed
+    since then, with embeddings (their own negatives); ``hidden``: every
+    paper they dismissed or saw, never recommended; ``reset``: whether they
+    ever reset their model.
+    """
+
+    interests: dict[str, str]
+    positives: list[str]
+    negatives: list[str]
+    hidden: set[str]
+    reset: bool = False
+
+
+@dataclass(frozen=True)
+class Model:
+    """A person's trained model (:meth:`Recommender.model`): a paper's score
+    is ``weights[:-1] . (x - centre) + weights[-1]`` for its unit embedding x."""
+
+    signals: Signals
+    weights: np.ndarray
+    centre: np.ndarray
+    top: list[Recommendation]
 
 
 def recommend_many(
