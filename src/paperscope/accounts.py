@@ -10,7 +10,10 @@ The rules, in one place:
   own CSRF token, which every state-changing request must echo.
 - Reset tokens are single use and expire after an hour. Setting a password
   (by a reset, or a change) spends every other reset token of the account
-  and signs it out everywhere. Asking for a reset never says whether an
+  and signs it out everywhere; a change, made knowing the old password,
+  hands back one fresh session for the browser that made it.
+- Deleting an account needs its password, and is refused to the site's only
+  admin while other accounts exist (someone must be able to moderate). Asking for a reset never says whether an
   address has an account, and costs the same either way: the request only
   counts the attempt; looking the account up, making the token and sending
   the mail happen after the answer (:meth:`Accounts.prepare_reset`, run by
@@ -26,7 +29,8 @@ The rules, in one place:
   successful log-in clears the first tally.
 - Other limits count every attempt, per address or account, in the
   database, so every server process shares them: 5 sign-ups an hour, 3 reset
-  emails an hour, 30 comments an hour.
+  emails an hour, 30 comments an hour, 10 password checks an hour (to change
+  it or delete the account).
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ LIMITS = {
     "signup": (5, 3_600),
     "reset": (3, 3_600),
     "comment": (30, 3_600),  # per account: enough to talk, too few to flood
+    # Per account: the password asked again to change it or delete the account,
+    # so that a stolen session cannot guess it there instead of at log-in.
+    "reauth": (10, 3_600),
 }
 # Failed log-ins: tally -> (free failures, longest wait in seconds); see the module.
 LOGIN_WINDOW = 15 * 60  # failures older than this are forgotten
@@ -182,15 +189,41 @@ class Accounts:
     def make_admin(self, user_id: int, admin: bool = True) -> None:
         self.db.set_admin(user_id, admin)
 
-    def change_password(self, user_id: int, old: str, new: str) -> None:
+    def change_password(self, user_id: int, old: str, new: str) -> Session:
         """Set a new password, knowing the old one. Every session and every
-        unused reset token of the account ends with the old password."""
-        try:
-            self.hasher.verify(self.db.password_hash(user_id) or self._dummy_hash, old)
-        except (VerificationError, InvalidHashError):
-            raise AccountError("the current password is wrong", param="old") from None
+        unused reset token of the account ends with the old password; the
+        returned session, made after, is the one that goes on (for the
+        browser that changed it, which has just proved it knows the password)."""
+        self._check_current(user_id, old)
         self._check_password(new)
         self.db.replace_password(user_id, self.hasher.hash(new), self._now())
+        user = self.db.user(user_id)
+        assert user is not None  # checked above
+        return self._new_session(user)
+
+    def delete_account(self, user_id: int, password: str) -> None:
+        """Delete an account, knowing its password (see
+        :meth:`CommunityStore.delete_user` for what goes and what stays).
+        The site's only admin cannot leave while others have accounts: make
+        another admin first (``paperscope user add EMAIL --admin``)."""
+        self._check_current(user_id, password)
+        user = self.db.user(user_id)
+        admins, everyone = self.db.count_admins()
+        if user is not None and user.is_admin and admins == 1 and everyone > 1:
+            raise AccountError(
+                "you are this site's only admin: make another account an admin first"
+                " (paperscope user add EMAIL --admin), then delete yours"
+            )
+        self.db.delete_user(user_id)
+
+    def _check_current(self, user_id: int, password: str) -> None:
+        """AccountError unless ``password`` is the account's password (RateLimited
+        past the "reauth" limit)."""
+        self.limit("reauth", f"reauth-user:{user_id}")
+        try:
+            self.hasher.verify(self.db.password_hash(user_id) or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise AccountError("the current password is wrong", param="old") from None
 
     # -- password resets ------------------------------------------------------------
 

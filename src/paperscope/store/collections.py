@@ -14,9 +14,18 @@ Decisions:
   ends made ``\\n``.
 - ``collection_papers.added_at`` has microseconds, since "newest added
   first" must hold for papers saved within the same second.
-- A deleted comment keeps its row (``deleted_at`` set) but is left out of
-  everything read here: there are no replies whose context a "[deleted]"
-  placeholder would keep.
+- Replies are one level deep: a reply names a top comment (``parent_id``),
+  and a reply to a reply is stored under that reply's top comment, so a
+  thread is a comment and a flat list of answers.
+- A deleted comment keeps its row (``deleted_at`` set) and is left out of
+  everything read here, except a deleted top comment that still has live
+  replies: it comes back with an empty body and ``deleted`` set, so the
+  replies keep their place under a "[deleted]" line.
+- A comment whose author deleted their account stays, with no author
+  (``user_id`` NULL, ``author`` empty): the page says "deleted account".
+- Its author may edit a comment for :data:`EDIT_MINUTES` after posting it,
+  by the caller's clock (the web app's, which tests move); an edit sets
+  ``edited_at``. The time check is in the UPDATE itself.
 - Changes that people who are not signed in can see (comments, a shared
   collection and its papers, sharing and unsharing) move the site's change
   counter (``Store.data_version``), so the page cache
@@ -30,7 +39,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from paperscope.errors import BadInput
 from paperscope.models import Paper
@@ -38,6 +47,7 @@ from paperscope.store.base import Connection, Store, utcnow
 
 NAME_MAX = 80
 BODY_MAX = 5_000
+EDIT_MINUTES = 15  # how long after posting its author may edit a comment
 _MAX_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) hold
 
 _COLLECTION = (
@@ -45,9 +55,17 @@ _COLLECTION = (
     " (SELECT count(*) FROM collection_papers p WHERE p.collection_id = c.id)"
     " FROM collections c JOIN users u ON u.id = c.user_id"
 )
-_COMMENT = (
-    "SELECT m.id, m.paper_id, m.user_id, u.name, m.body, m.created_at"
-    " FROM comments m JOIN users u ON u.id = m.user_id WHERE m.deleted_at IS NULL"
+_COMMENT_COLUMNS = (
+    "SELECT m.id, m.paper_id, m.user_id, coalesce(u.name, ''),"
+    " CASE WHEN m.deleted_at IS NULL THEN m.body ELSE '' END, m.created_at,"
+    " m.parent_id, m.edited_at, m.deleted_at IS NOT NULL"
+    " FROM comments m LEFT JOIN users u ON u.id = m.user_id"
+)
+_COMMENT = f"{_COMMENT_COLUMNS} WHERE m.deleted_at IS NULL"
+# A paper's thread: live comments, and deleted top comments that live replies still answer.
+_THREAD = (
+    f"{_COMMENT_COLUMNS} WHERE (m.deleted_at IS NULL OR (m.parent_id IS NULL AND EXISTS"
+    " (SELECT 1 FROM comments r WHERE r.parent_id = m.id AND r.deleted_at IS NULL)))"
 )
 
 
@@ -66,14 +84,23 @@ class Collection:
 class Comment:
     id: int
     paper_id: str
-    user_id: int
-    author: str  # the author's name
-    body: str  # plain text, as typed
+    user_id: int | None  # None: the author deleted their account
+    author: str  # the author's name; empty for a deleted account
+    body: str  # plain text, as typed; empty for a deleted comment kept for its replies
     created_at: str
+    parent_id: int | None = None  # the top comment this one answers; None: a top comment
+    edited_at: str | None = None
+    deleted: bool = False  # only a top comment with live replies is read back deleted
 
 
 class InvalidInput(BadInput):
     """A name or comment that cannot be stored; the message says why."""
+
+
+class EditClosed(InvalidInput):
+    """An edit asked for after the comment's edit window closed."""
+
+    status = 403
 
 
 def clean_name(name: str) -> str:
@@ -240,30 +267,95 @@ class CollectionStore:
 
     # -- comments ---------------------------------------------------------------------
 
-    def add_comment(self, user_id: int, paper_id: str, body: str) -> Comment:
-        """A new comment on a paper; InvalidInput if the body is empty or too long."""
+    def add_comment(
+        self,
+        user_id: int,
+        paper_id: str,
+        body: str,
+        *,
+        reply_to: int | None = None,
+        now: datetime | None = None,
+    ) -> Comment:
+        """A new comment on a paper, or a reply to one of its comments (a reply
+        to a reply answers that reply's top comment), posted at ``now`` (the
+        caller's clock; the edit window counts from it). InvalidInput if the
+        body is empty or too long, or ``reply_to`` is no live comment of this paper."""
         body = clean_body(body)
         with self.store.transaction() as conn:
+            parent = None
+            if reply_to is not None:
+                row = conn.execute(
+                    "SELECT coalesce(parent_id, id) FROM comments"
+                    " WHERE id = ? AND paper_id = ? AND deleted_at IS NULL",
+                    (_id(reply_to), paper_id),
+                ).fetchone()
+                if row is None:
+                    raise InvalidInput(f"there is no comment {reply_to} on this paper to reply to")
+                parent = row[0]
             (new_id,) = conn.execute(
-                "INSERT INTO comments (paper_id, user_id, body, created_at) VALUES (?, ?, ?, ?)"
-                " RETURNING id",
-                (paper_id, user_id, body, utcnow()),
+                "INSERT INTO comments (paper_id, user_id, parent_id, body, created_at)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (paper_id, user_id, parent, body, _stamp(now) if now else utcnow()),
             ).fetchone()
             _changed(conn)
             row = conn.execute(f"{_COMMENT} AND m.id = ?", (new_id,)).fetchone()
-        return Comment(*row)
+        return _comment(row)
 
     def comments(self, paper_id: str) -> list[Comment]:
-        """A paper's comments, oldest first; deleted ones are left out."""
+        """A paper's comments, oldest first: top comments and replies alike
+        (``parent_id`` tells them apart). Deleted ones are left out, but for a
+        deleted top comment that live replies answer (see the module)."""
         rows = self.store.conn.execute(
-            f"{_COMMENT} AND m.paper_id = ? ORDER BY m.created_at, m.id", (paper_id,)
+            f"{_THREAD} AND m.paper_id = ? ORDER BY m.created_at, m.id", (paper_id,)
         )
-        return [Comment(*row) for row in rows]
+        return [_comment(row) for row in rows]
 
     def comment(self, comment_id: int) -> Comment | None:
         """A comment by id; None if there is none or it was deleted."""
         row = self.store.conn.execute(f"{_COMMENT} AND m.id = ?", (_id(comment_id),)).fetchone()
-        return None if row is None else Comment(*row)
+        return None if row is None else _comment(row)
+
+    def comments_of(
+        self, user_id: int, *, limit: int | None = None, offset: int = 0
+    ) -> list[Comment]:
+        """A person's live comments and replies, newest first (all of them
+        without ``limit``)."""
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        rows = self.store.conn.execute(
+            f"{_COMMENT} AND m.user_id = ? ORDER BY m.created_at DESC, m.id DESC{page}",
+            (user_id,),
+        )
+        return [_comment(row) for row in rows]
+
+    def edit_comment(
+        self, user_id: int, comment_id: int, body: str, now: datetime
+    ) -> Comment | None:
+        """The comment with its new body, marked edited; None if it is not a
+        live comment of ``user_id``'s. InvalidInput (EditClosed) for a bad body,
+        or once :data:`EDIT_MINUTES` have passed since it was posted."""
+        body = clean_body(body)
+        since = _stamp(now - timedelta(minutes=EDIT_MINUTES))
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "UPDATE comments SET body = ?, edited_at = ?"
+                " WHERE id = ? AND user_id = ? AND deleted_at IS NULL AND created_at >= ?"
+                " RETURNING id",
+                (body, _stamp(now), _id(comment_id), user_id, since),
+            ).fetchone()
+            if row is None:
+                found = conn.execute(
+                    "SELECT created_at FROM comments"
+                    " WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
+                    (_id(comment_id), user_id),
+                ).fetchone()
+                if found is None:
+                    return None
+                raise EditClosed(
+                    f"a comment can be edited for {EDIT_MINUTES} minutes after it is posted,"
+                    f" and this one was posted at {found[0][:16].replace('T', ' ')} UTC"
+                )
+            _changed(conn)
+            return _comment(conn.execute(f"{_COMMENT} AND m.id = ?", (row[0],)).fetchone())
 
     def delete_comment(self, comment_id: int) -> bool:
         """Delete a comment (its row stays, marked); False if it was gone already.
@@ -304,6 +396,23 @@ def _changed(conn: Connection) -> None:
     """Move the site's change counter: pages cached before this change are not
     served again (the papers' own sequence, which the indexes follow, stays)."""
     conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
+
+
+def editable(comment: Comment, now: datetime) -> bool:
+    """Whether ``comment``'s edit window is still open at ``now`` (the rule
+    :meth:`CollectionStore.edit_comment` applies)."""
+    return comment.created_at >= _stamp(now - timedelta(minutes=EDIT_MINUTES))
+
+
+def _comment(row: tuple) -> Comment:
+    cid, paper_id, user_id, author, body, created_at, parent_id, edited_at, deleted = row
+    return Comment(cid, paper_id, user_id, author, body, created_at, parent_id, edited_at,
+                   bool(deleted))  # fmt: skip
+
+
+def _stamp(moment: datetime) -> str:
+    """A time as the comments' columns hold it (ISO 8601, seconds, UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _precise_now() -> str:

@@ -41,11 +41,21 @@ class CommunityStore:
         with self.store.transaction() as conn:
             self.store.lock(conn, LOCK_SIGNUP)  # so only one account can be the first
             first = conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+            # SQLite gives a new row max(id) + 1, which is a deleted account's id
+            # when the newest one was deleted: count on from the highest deleted.
+            # (PostgreSQL's identity never hands an id out twice.)
+            floor = conn.execute(
+                "SELECT max(value) FROM counters WHERE name = 'last_deleted_user'"
+            ).fetchone()[0]
+            columns, values = "email, name, password_hash, is_admin, created_at", [
+                email, name, password_hash, int(admin or first), utcnow()]  # fmt: skip
+            if floor is not None and self.store.dialect == "sqlite":
+                highest = conn.execute("SELECT coalesce(max(id), 0) FROM users").fetchone()[0]
+                columns, values = "id, " + columns, [max(floor, highest) + 1, *values]
+            marks = ", ".join("?" * len(values))
             try:
                 (user_id,) = conn.execute(
-                    "INSERT INTO users (email, name, password_hash, is_admin, created_at)"
-                    " VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    (email, name, password_hash, int(admin or first), utcnow()),
+                    f"INSERT INTO users ({columns}) VALUES ({marks}) RETURNING id", values
                 ).fetchone()
             except self.store.IntegrityError as exc:
                 what = "email address" if "email" in str(exc) else "name"
@@ -146,6 +156,72 @@ class CommunityStore:
                 (now, user_id),
             )
             conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+    def count_admins(self) -> tuple[int, int]:
+        """``(admins, accounts)``: whether deleting an admin would leave the site without one."""
+        row = self.store.conn.execute(
+            "SELECT count(*) FILTER (WHERE is_admin = 1), count(*) FROM users"
+        ).fetchone()
+        return row[0], row[1]
+
+    def delete_user(self, user_id: int) -> bool:
+        """Delete an account and what only it had, in one transaction; False if
+        there was none. Its votes go (the vote triggers lower the papers'
+        counts), and with the account its sessions, reset tokens, collections
+        (shared ones too: their links stop working), digest subscription and
+        sends, and its feed submissions' records; every other table that names
+        an account goes by ``ON DELETE CASCADE``. Its comments stay, with no
+        author (``ON DELETE SET NULL``). The papers it submitted stay in the
+        feed, no longer "submitted by" its name."""
+        with self.store.transaction() as conn:
+            submitted = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT paper_id FROM submissions WHERE user_id = ?", (user_id,)
+                )
+            ]
+            for paper_id in submitted:
+                self._touch(conn, paper_id, "submitted_by = ''", ())
+            conn.execute("DELETE FROM votes WHERE user_id = ?", (user_id,))
+            gone = conn.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount
+            # Never give this id to another account (see add_user): signed links
+            # (unsubscribe, "not interested") and rate-limit keys name users by id.
+            conn.execute(
+                "INSERT INTO counters (name, value) VALUES ('last_deleted_user', ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value"
+                " > counters.value THEN excluded.value ELSE counters.value END",
+                (user_id,),
+            )
+            # Comments now read "deleted account" and shared links are gone:
+            # pages cached before must not be served again.
+            conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
+            return gone > 0
+
+    # -- what a person made, for their account page and export ---------------------------
+
+    def upvotes_of(
+        self, user_id: int, *, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[str, str]]:
+        """``(paper id, when)`` of a person's upvotes, newest first (all without ``limit``)."""
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        rows = self.store.conn.execute(
+            "SELECT paper_id, created_at FROM votes WHERE user_id = ?"
+            f" ORDER BY created_at DESC, paper_id{page}",
+            (user_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def submissions_of(
+        self, user_id: int, *, limit: int | None = None, offset: int = 0
+    ) -> list[tuple[str, str]]:
+        """``(paper id, when)`` of the papers a person put in the feed, newest first."""
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        rows = self.store.conn.execute(
+            "SELECT paper_id, submitted_at FROM submissions WHERE user_id = ?"
+            f" ORDER BY submitted_at DESC, paper_id{page}",
+            (user_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
 
     # -- rate limits ----------------------------------------------------------------
 

@@ -198,6 +198,22 @@ def linkify(text: str) -> Markup:
     return Markup("".join(out)).replace("\n", Markup("<br>\n"))
 
 
+def comment_html(text: str) -> Markup:
+    """A comment as HTML: :func:`linkify` for its text, and its formulas as
+    ``span.math`` for the browser's KaTeX, found as in abstracts. Every
+    character is escaped either way; a formula is never made a link."""
+    spans = math_spans(text)
+    if not spans:
+        return linkify(text)
+    out: list[str] = []
+    last = 0
+    for start, end, display in spans:
+        out += (linkify(text[last:start]), _math(text[start:end], display))
+        last = end
+    out.append(linkify(text[last:]))
+    return Markup("".join(out))
+
+
 def _trim(url: str) -> str:
     """Drop sentence punctuation after a URL, but keep a closing bracket that
     pairs with one inside it (``https://en.wikipedia.org/wiki/Set_(mathematics)``)."""

@@ -1,4 +1,5 @@
-"""Sign up, log in and out, the account page, and password resets.
+"""Sign up, log in and out, and password resets (the account page is
+``account_home.py``).
 
 Links in emails are made from the configured public address
 (``PAPERSCOPE_BASE_URL``) and never from the request: a request's Host header
@@ -19,18 +20,15 @@ from paperscope.accounts import NAME_RULE, PASSWORD_MIN, SESSION_DAYS, AccountEr
 from paperscope.urls import reset_url
 from paperscope.web.deps import (
     SESSION_COOKIE,
-    MemberDep,
     Site,
     SiteDep,
     client_address,
     csrf_protect,
-    require_member,
     safe_next,
     set_cookie,
 )
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
-members = APIRouter(dependencies=[Depends(require_member), Depends(csrf_protect)])
 FormText = Annotated[str, Form()]
 
 RESET_OFF = (
@@ -89,11 +87,6 @@ def logout(request: Request, site: SiteDep) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-@members.get("/account", include_in_schema=False)
-def account(request: Request, site: SiteDep, user: MemberDep) -> Response:
-    return site.page(request, "account.html", {"title": "Your account", "account": user})
 
 
 # -- password reset ------------------------------------------------------------------
