@@ -1,10 +1,13 @@
 """Email digests end to end: built from a real library, sent to a real SMTP
 server (aiosmtpd on 127.0.0.1), once per subscriber per period, through
-crashes, refusals, re-runs and the command line."""
+crashes, refusals, re-runs and the command line; lens sections, "new since
+last time" and the "Not interested" links; and saved searches of an older
+schema becoming lenses."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -28,15 +31,15 @@ from paperscope.digest import (
     DigestError,
     Signer,
     digest_period,
-    saved_search,
     send_digests,
     signer_for,
 )
+from paperscope.lenses import lens_fields
 from paperscope.library import Library
 from paperscope.mail import Mailer
 from paperscope.models import Paper, new_paper
 from paperscope.store.community import CommunityStore
-from paperscope.store.digests import DigestStore, SavedSearch
+from paperscope.store.digests import DigestStore
 from paperscope.web.app import create_app
 from tests.web.conftest import NOW
 
@@ -74,21 +77,24 @@ def lib(tmp_path):
 
 
 def subscribe(lib: Library, name: str, period: str = "daily", *, trending: bool = True,
-              recommended: bool = False, searches: tuple[SavedSearch, ...] = ()) -> int:  # fmt: skip
+              recommended: bool = False, lenses: tuple[dict, ...] = ()) -> int:  # fmt: skip
+    """A subscriber, with a lens for each dict of lens_fields' arguments."""
     user = CommunityStore(lib.store).add_user(f"{name}@example.org", name, "x", admin=False)
     DigestStore(lib.store).save_subscription(
-        user.id, period=period, trending=trending, recommended=recommended, searches=searches
+        user.id, period=period, trending=trending, recommended=recommended
     )
+    for fields in lenses:
+        lib.lenses.add(user.id, lens_fields(**fields))
     return user.id
 
 
 @pytest.fixture
 def people(lib) -> dict[str, int]:
     return {
-        "ada": subscribe(lib, "ada", searches=(SavedSearch("graph"),)),
-        "bob": subscribe(lib, "bob", trending=False, searches=(SavedSearch(author="Alan Turing"),)),
+        "ada": subscribe(lib, "ada", lenses=({"q": "graph"},)),
+        "bob": subscribe(lib, "bob", trending=False, lenses=({"authors": ["Alan Turing"]},)),
         "cy": subscribe(lib, "cy", "weekly"),
-        "dan": subscribe(lib, "dan", trending=False, searches=(SavedSearch("zebrafish"),)),
+        "dan": subscribe(lib, "dan", trending=False, lenses=({"q": "zebrafish"},)),
     }
 
 
@@ -149,9 +155,9 @@ def test_daily_digests_over_real_smtp(lib, people, mailer, smtp):
     # Everything from the library is escaped in the HTML part, and plain in the text part.
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in html
     assert "Eve &lt;b&gt;Hacker&lt;/b&gt;" in html and HOSTILE in text
-    # Abstracts are shortened; the saved search found this day's graph paper, not older ones.
+    # Abstracts are shortened; the lens found this day's graph paper, not older ones.
     assert "We study graph neural networks" in text and " …" in text
-    assert "Your search “graph”" in text and "An old graph paper" not in text
+    assert "Your lens “graph”" in text and "An old graph paper" not in text
     assert "Weekly highlight" not in text and "Tomorrow" not in text
     bob = body(got["bob@example.org"], "plain")
     assert "Sparse transformers" in bob and "Top papers" not in bob
@@ -193,7 +199,7 @@ def test_the_unsubscribe_link_works_through_the_app_and_stops_the_next_digest(
     assert DigestStore(lib.store).subscription(people["ada"]) is None
     smtp.messages.clear()
     send(lib, mailer, digest_period("daily", date(2026, 3, 18), today=date(2026, 3, 19)))
-    assert set(inbox(smtp)) == {"eve@example.org"}  # ada had a search about graphs too
+    assert set(inbox(smtp)) == {"eve@example.org"}  # ada had a lens about graphs too
 
 
 def test_a_second_run_sends_nothing_to_anyone(lib, people, mailer, smtp):
@@ -350,7 +356,7 @@ def test_names_and_addresses_that_are_not_ascii(lib, tmp_path):
     subscribe(lib, "ada")
     user = CommunityStore(lib.store).add_user("josé@exämple.org", "jose", "x", admin=False)
     DigestStore(lib.store).save_subscription(
-        user.id, period="daily", trending=True, recommended=False, searches=()
+        user.id, period="daily", trending=True, recommended=False
     )
     settings = Settings(database=str(lib.store.path), mail_from="Bücher Digest <d@example.org>")
     send(lib, Mailer(settings, lib.store.files_dir), dry_run=tmp_path)
@@ -418,30 +424,15 @@ def test_the_real_recommender_is_asked_once_per_run(lib, mailer, smtp, monkeypat
         made.append(kwargs["now"])
         real(self, *args, **kwargs)
 
-    monkeypatch.setattr(recommend.Recommender, "__init__", counted)
     ids = [subscribe(lib, f"r{i}", trending=False, recommended=True) for i in range(3)]
+    # Asked before the run: once sent, a digest's papers are seen, and not recommended again.
+    (first, *_) = recommend.recommend_many(lib, ids[:1], now=DAILY.end, k=10, days=1)[ids[0]]
+    monkeypatch.setattr(recommend.Recommender, "__init__", counted)
     report = send(lib, mailer, batch=2)
     assert report.sent == 3 and made == [DAILY.end]  # one model for two batches
     text = body(inbox(smtp)["r0@example.org"], "plain")
-    (first, *_) = recommend.recommend_many(lib, ids[:1], now=DAILY.end, k=10, days=1)[ids[0]]
     assert "Recommended for you" in text and f"{first.paper.title}\n" in text
     assert first.reason in text  # the recommender's own words for why
-
-
-def test_each_distinct_saved_search_runs_once_for_everyone(lib, mailer, smtp):
-    for i in range(6):
-        subscribe(lib, f"s{i}", searches=(SavedSearch("graph"), SavedSearch(cat="cs.CL")))
-    report = send(lib, mailer, batch=4)
-    assert report.sent == 6 and report.searches_run == 2
-
-
-def test_saved_searches_are_checked():
-    assert saved_search("  graph   networks ", "", "cs.LG") == SavedSearch(
-        "graph networks", "", "cs.LG"
-    )
-    for bad in [("", "", ""), ("x" * 201, "", ""), ("", "", "not a category"), ("", "", "cs.LG<")]:
-        with pytest.raises(DigestError):
-            saved_search(*bad)
 
 
 def test_unsubscribe_tokens_are_signed_per_user_and_instance():
@@ -471,6 +462,225 @@ def test_the_instance_secret_is_made_once_even_by_racing_processes(tmp_path):
     assert len(set(found)) == 1 and len(found[0]) == 64
     with contextlib.closing(sqlite3.connect(path)) as conn:
         assert conn.execute("SELECT count(*) FROM instance_secrets").fetchone() == (1,)
+
+
+# -- lenses, "new since last time", "not interested" ------------------------------------------
+
+
+def lens_of(lib: Library, user_id: int):
+    (lens,) = lib.lenses.of_user(user_id)
+    return lens
+
+
+def test_a_lens_section_in_a_sent_digest(lib, mailer, smtp):
+    with lib.store.transaction():
+        lib.store.save_papers([paper(f"Graph paper number {n}", DAY) for n in range(6)])
+    ada = subscribe(lib, "ada", trending=False, lenses=({"name": "Graphs <b>", "q": "graph"},))
+    bob = subscribe(lib, "bob", trending=False, lenses=({"q": "graph", "in_digest": False},))
+    assert send(lib, mailer).sent == 1  # bob's only lens is not in his digest: nothing to send
+    msg = inbox(smtp)["ada@example.org"]
+    text, html = body(msg, "plain"), body(msg, "html")
+    lens = lens_of(lib, ada)
+    assert "Your lens Graphs <b>\n" in text and "Your lens Graphs &lt;b&gt;</h2>" in html
+    # Best first, five of the seven graph papers of the day; the rest are on the lens's page.
+    assert text.count("\n* ") == 5 and "An old graph paper" not in text
+    assert f"More of this lens on the site: {BASE}/lenses/{lens.id}\n" in text
+    assert f'<a href="{BASE}/lenses/{lens.id}"' in html
+    assert statuses(lib) == {ada: "sent", bob: "empty"}
+
+
+def test_each_distinct_lens_is_matched_once_for_everyone(lib, mailer, smtp):
+    for i in range(6):
+        subscribe(lib, f"s{i}", lenses=({"q": "graph"}, {"categories": ["cs.CL"]}))
+    # Ranked for its owner, the same words are another lens for each person.
+    for i in range(2):
+        subscribe(lib, f"r{i}", lenses=({"q": "graph", "ranked": True},))
+    report = send(lib, mailer, batch=4)
+    assert report.sent == 8 and report.lenses_run == 4
+    assert "Sparse transformers" in body(inbox(smtp)["s5@example.org"], "plain")
+
+
+def test_a_description_lens_matches_by_meaning(lib, mailer, smtp):
+    """The shipped embedding model: a description that shares no word with a
+    title still finds it, and finds nothing far from it."""
+    with lib.store.transaction():
+        lib.store.save_papers([
+            paper("Predicting protein structure from amino acid sequences", DAY),
+            paper("Enzyme design by deep learning on protein backbones", DAY),
+            paper("Auction design for selling advertising slots", DAY),
+        ])  # fmt: skip
+    lib.sync_index()
+    assert lib.embed() > 0
+    subscribe(lib, "ada", trending=False,
+              lenses=({"name": "Folding", "about": "how proteins fold, in biology"},))  # fmt: skip
+    send(lib, mailer)
+    text = body(inbox(smtp)["ada@example.org"], "plain")
+    assert "Your lens Folding" in text
+    assert "Predicting protein structure" in text and "Enzyme design" in text
+    assert "Auction design" not in text and "Sparse transformers" not in text
+
+
+def test_seen_papers_are_left_out_of_the_next_digest(lib, mailer, smtp):
+    ada = subscribe(lib, "ada", trending=False, lenses=({"q": "graph"},))
+    send(lib, mailer)
+    first = body(inbox(smtp)["ada@example.org"], "plain")
+    assert "Graph networks for molecules" in first and "new since your last digest" not in first
+    ids = {p.title: p.id for p in lib.papers()}
+    assert lib.feedback.seen([ada]) == {ada: {ids["Graph networks for molecules"]}}
+    # Next, the week of that day (16 to 22 March): the paper already sent is
+    # left out, so is the one she opened on the site; the new one is in.
+    with lib.store.transaction():
+        lib.store.save_papers([paper("Graph sparsifiers", "2026-03-19")])
+    lib.feedback.mark_seen(ada, [ids["Tomorrow's graph paper"]], "opened")
+    DigestStore(lib.store).save_subscription(ada, period="weekly", trending=False,
+                                             recommended=False)  # fmt: skip
+    smtp.messages.clear()
+    send(lib, mailer, digest_period("weekly", date(2026, 3, 17), today=date(2026, 3, 23)))
+    msg = inbox(smtp)["ada@example.org"]
+    text = body(msg, "plain")
+    assert "Graph sparsifiers" in text and "1 new since your last digest." in text
+    assert "Graph networks for molecules" not in text and "Tomorrow's graph paper" not in text
+    assert "1 new since your last digest." in body(msg, "html")
+
+
+def test_the_feed_section_stays_the_same_for_everyone(lib, mailer, smtp):
+    ada = subscribe(lib, "ada")
+    ids = {p.title: p.id for p in lib.papers()}
+    lib.feedback.mark_seen(ada, [ids["Graph networks for molecules"]], "opened")
+    send(lib, mailer)
+    text = body(inbox(smtp)["ada@example.org"], "plain")
+    assert "Graph networks for molecules" in text and "Not interested" not in text
+
+
+def test_not_interested_links_through_the_app(lib, mailer, smtp):
+    ada = subscribe(lib, "ada", trending=False, lenses=({"q": "graph"},))
+    send(lib, mailer)
+    text = body(inbox(smtp)["ada@example.org"], "plain")
+    (path,) = re.findall(rf"Not interested: {BASE}(/not-interested/\S+)", text)
+    graph = {p.title: p.id for p in lib.papers()}["Graph networks for molecules"]
+    user, encoded, signature = path.rsplit("/", 1)[1].split(".")
+    altered = signature[:-1] + ("B" if signature[-1] == "A" else "A")
+    forged = [f"/not-interested/{int(user) + 1}.{encoded}.{signature}",
+              f"/not-interested/{user}.{encoded[:-2]}.{signature}",
+              f"/not-interested/{user}.{encoded}.{altered}", "/not-interested/x",
+              f"/not-interested/{user}.{encoded}"]  # fmt: skip
+    app = create_app(Settings(database=str(lib.store.path)), clock=lambda: NOW)
+    with TestClient(app, base_url="http://paperscope.test") as client:
+        for bad in forged:
+            for method in (client.get, client.post):
+                r = method(bad)
+                assert r.status_code in (400, 403), (bad, r.status_code)
+        page = client.get(path)  # what a mail scanner does: nothing changes
+        assert page.status_code == 200 and "Graph networks for molecules" in page.text
+        assert f'action="{path}"' in page.text
+        assert lib.feedback.dismissed([ada]) == {}
+        assert client.post(path).status_code == 403  # the page's own form token is needed
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]
+        for bad in forged[:3]:  # with a good form token, a forged link still changes nothing
+            assert client.post(bad, data={"csrf": token}).status_code == 400
+        assert lib.feedback.dismissed([ada]) == {}
+        done = client.post(path, data={"csrf": token})
+        assert done.status_code == 200 and "will not be recommended to you again" in done.text
+        assert client.post(path, data={"csrf": token}).status_code == 200  # twice is harmless
+    assert lib.feedback.dismissed([ada]) == {ada: {graph}}
+    # Dismissed, and no longer seen, it stays out of her lens all the same.
+    with lib.store.transaction():
+        lib.store.conn.execute("DELETE FROM seen_papers")
+    smtp.messages.clear()
+    send(lib, mailer, digest_period("weekly", date(2026, 3, 17), today=date(2026, 3, 23)))
+    assert inbox(smtp) == {}  # weekly subscribers: none yet
+    DigestStore(lib.store).save_subscription(ada, period="weekly", trending=False,
+                                             recommended=False)  # fmt: skip
+    send(lib, mailer, digest_period("weekly", date(2026, 3, 17), today=date(2026, 3, 23)))
+    weekly = body(inbox(smtp)["ada@example.org"], "plain")
+    assert "Tomorrow's graph paper" in weekly and "Graph networks for molecules" not in weekly
+
+
+def test_not_interested_tokens_are_signed_per_user_paper_and_instance():
+    signer, other = Signer("a" * 64), Signer("b" * 64)
+    for paper_id in ("2401.00001", "hep-th/0601001", "t-/../../logout?", "é.ü"):
+        token = signer.not_interested_token(7, paper_id)
+        assert signer.not_interested(token) == (7, paper_id)
+        assert re.fullmatch(r"[0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", token)  # one segment
+    token = signer.not_interested_token(7, "2401.00001")
+    user, paper_id, sig = token.split(".")
+    assert signer.not_interested_token(8, "2401.00001").split(".")[2] != sig
+    for forged in [f"8.{paper_id}.{sig}", other.not_interested_token(7, "2401.00001"),
+                   signer.not_interested_token(7, "2401.00002").rsplit(".", 1)[0] + f".{sig}",
+                   f"{user}.{paper_id}", f"{user}.{paper_id}.{sig}.x", "", f"٧.{paper_id}.{sig}",
+                   f"{user}.{paper_id}=.{sig}", signer.unsubscribe_token(7)]:  # fmt: skip
+        assert signer.not_interested(forged) is None, forged
+
+
+# -- saved searches of an older schema -------------------------------------------------------
+
+
+OLD_SEARCHES = [{"q": "graph networks", "cat": "cs.LG"}, {"author": "Ada Lovelace"},
+                {"q": "a 'quoted' “word”"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_saved_searches_of_an_older_library_become_lenses(backend, tmp_path, request):
+    """A library made before lenses (SQLite migration 0009, PostgreSQL 0005),
+    with saved searches in its subscriptions: opened by this paperscope, each
+    search is a lens in its owner's digest, and the digest sends it."""
+    from paperscope.store.base import migrations
+
+    dialect, last = ("sqlite", 9) if backend == "sqlite" else ("postgresql", 5)
+    users = [(1, "ada@example.org", "ada", "x", 0, "2026-01-01T00:00:00Z"),
+             (2, "bob@example.org", "bob", "x", 0, "2026-01-01T00:00:00Z")]  # fmt: skip
+    subs = [(1, "daily", 0, 0, json.dumps(OLD_SEARCHES), "2026-01-02", "2026-01-02"),
+            (2, "weekly", 1, 0, "[]", "2026-01-02", "2026-01-02")]  # fmt: skip
+    shipped = [m for m in migrations(dialect) if m[0] <= last]
+    if backend == "sqlite":
+        url = str(tmp_path / "old.db")
+        with contextlib.closing(sqlite3.connect(url)) as conn:
+            conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                         " name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
+            for number, name, sql in shipped:
+                conn.executescript(sql)
+                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')", (number, name))
+            conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", users)
+            conn.executemany("INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?, ?, ?)", subs)
+            conn.commit()
+    else:
+        import psycopg
+
+        server = request.getfixturevalue("pg_server")
+        url = server.new_database(schema=False)
+        request.addfinalizer(lambda: server.drop_database(url))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                         " name TEXT NOT NULL, applied_at TEXT NOT NULL)")  # fmt: skip
+            for number, name, sql in shipped:
+                conn.execute(sql)
+                conn.execute("INSERT INTO schema_migrations VALUES (%s, %s, 'then')",
+                             (number, name))  # fmt: skip
+            conn.cursor().executemany("INSERT INTO users VALUES (%s, %s, %s, %s, %s, %s)", users)
+            conn.cursor().executemany(
+                "INSERT INTO subscriptions VALUES (%s, %s, %s, %s, %s, %s, %s)", subs
+            )
+    with Library(url) as lib:
+        found = {
+            (x.q, x.categories, x.authors, x.in_digest, x.about) for x in lib.lenses.of_user(1)
+        }
+        assert found == {("graph networks", ("cs.LG",), (), True, ""),
+                         ("", (), ("Ada Lovelace",), True, ""),
+                         ("a 'quoted' “word”", (), (), True, "")}  # fmt: skip
+        names = {x.name for x in lib.lenses.of_user(1)}
+        assert names == {"“graph networks” in cs.LG", "by Ada Lovelace", "“a 'quoted' “word””"}
+        assert lib.lenses.of_user(2) == []
+        assert lib.subscriptions.subscription(1).searches == ()  # emptied, the lenses hold them
+        tokens = {x.feed_token for x in lib.lenses.of_user(1)}
+        assert len(tokens) == 3 and all(len(t) >= 32 for t in tokens)
+        with lib.store.transaction():
+            lib.store.save_papers([paper("Graph networks for molecules", DAY, categories=["cs.LG"]),
+                                   paper("Counting engines", DAY, authors=["Ada Lovelace"])])  # fmt: skip
+        (digest,) = DigestBuilder(lib, DAILY, base_url=BASE, signer=signer_for(lib)).build(
+            lib.subscriptions.subscribers("daily", DAILY.key)
+        )
+        assert [s.title for s in digest.sections] == [
+            "Your lens by Ada Lovelace", "Your lens “graph networks” in cs.LG"]  # fmt: skip
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -548,10 +758,15 @@ def test_schedule_prints_cron_lines_that_run_the_pipeline(run, lib, people, smtp
     lines = [line for line in printed.splitlines() if line and not line.startswith("#")]
     assert lines[:3] == ["CRON_TZ=UTC", f"PAPERSCOPE_DB={lib.store.path.resolve()}",
                          f"PAPERSCOPE_BASE_URL={BASE}"]  # fmt: skip
-    daily, weekly = lines[3:]
+    daily, weekly, hooks = lines[3:]
     assert daily.startswith("30 5 * * 1,2,3,4,5,6 flock ") and weekly.startswith(
         "30 5 * * 0 flock "
     )
+    # The lenses' webhooks every quarter of an hour, skipped while the last run still posts.
+    assert hooks.startswith("*/15 * * * * flock -n ")
+    command = shlex.split(hooks)[9:11]  # */15 * * * * flock -n LOCK paperscope lenses deliver
+    assert command == ["lenses", "deliver"]
+    run(*command, "--help")
     steps = shlex.split(weekly)[9]  # 30 5 * * 0 flock LOCK sh -c '...'
     commands = [c.strip() for c in steps.split(";")]
     assert [c.split()[1:3] for c in commands] == [["harvest", "arxiv"], ["embed", "-q"],

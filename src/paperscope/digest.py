@@ -1,26 +1,37 @@
-"""Email digests: trending papers, saved searches and recommendations, sent
-once per subscriber per period.
+"""Email digests: trending papers, the subscriber's lenses and recommendations,
+sent once per subscriber per period.
 
 A digest covers a finished period: ``daily:2026-11-20`` (by default the day
 before the run, in UTC) or ``weekly:2026-W47`` (by default the ISO week
 before the run's). Each subscriber's email holds any mix of
 
 - the period's top papers of the daily feed, by upvotes (the feed page's own
-  order, so a paper is in one daily and one weekly digest);
-- each saved search (keywords, an optional exact author and category) run
-  over the papers published in the period. Keyword mode only: a semantic
-  ranking restricted to one day of a large library finds almost nothing
-  (candidates are filtered after the nearest-neighbour search) and costs an
-  embedding per search;
+  order, so a paper is in one daily and one weekly digest); the same for
+  everyone;
+- one section per lens of theirs with "in my digest" on (:mod:`paperscope.lenses`):
+  its matches among the papers published in the period, best first, or by
+  the owner's taste for a lens ranked for them. The saved searches digests
+  had before are lenses since migration 0010;
 - recommendations from :func:`paperscope.recommend.recommend_many`.
 
-A digest with nothing in any section is not sent.
+New since last time. Papers a subscriber saw in an earlier digest or opened
+(``library.feedback.seen``), and papers they said "not interested" in, are
+left out of their lens and recommendation sections; the email says how
+many papers are new, and once it is sent its papers count as seen
+(``mark_seen(..., "digest")``). Every lens and recommended paper carries a
+signed "Not interested" link (see :class:`Signer`). A digest with nothing in
+any section is not sent.
 
-Building is shared work: the feed section is made once per run, each
-distinct saved search is run and rendered once and reused by every
-subscriber who saved it, recommendations are asked for a batch of
-subscribers at a time, and subscribers are read 1,000 at a time, so memory
-stays flat however many there are.
+Building is shared work: the feed section is made once per run; one
+:class:`~paperscope.lenses.WindowMatcher` reads the period's papers once and
+the descriptions of a batch's lenses are embedded together; the matches of
+each distinct lens (its words, categories, authors and description, and its
+owner too when it is ranked for them) are found once and reused by every
+subscriber who has such a lens; each paper's part of an email is rendered
+once; recommendations are asked for a batch of subscribers at a time; and
+subscribers are read 1,000 at a time, so memory stays flat however many
+there are. What differs per person (the lens's name and page, the seen
+papers left out, the "Not interested" links) is put together per email.
 
 Exactly once. For each subscriber the job claims the ``(period, user)`` row
 of ``digest_sends`` as ``sending`` in a transaction, hands the message to the
@@ -36,10 +47,11 @@ the user and the instance secret), so an operator who deletes the row to
 resend gets the same message, which mail servers that de-duplicate by
 Message-ID drop if the first copy did arrive.
 
-Unsubscribe links are signed, not stored: HMAC-SHA256 with the instance
-secret over a purpose string and the user id. Every email carries one in its
-footer and in ``List-Unsubscribe`` with ``List-Unsubscribe-Post`` (RFC 8058),
-so mail clients can offer one-click unsubscribing.
+Links from an email are signed, not stored: HMAC-SHA256 with the instance
+secret over a purpose string, the user id and, for "Not interested", the
+paper id. Every email carries an unsubscribe link in its footer and in
+``List-Unsubscribe`` with ``List-Unsubscribe-Post`` (RFC 8058), so mail
+clients can offer one-click unsubscribing.
 """
 
 from __future__ import annotations
@@ -71,10 +83,10 @@ from markupsafe import Markup
 from paperscope import urls
 from paperscope.daily import DAY_SHAPE, Period, day_period, parse_day, week_period
 from paperscope.errors import BadInput
+from paperscope.lenses import WindowMatcher
 from paperscope.library import Library
 from paperscope.mail import Mailer, MailError
 from paperscope.models import Paper
-from paperscope.search.query import SearchFilters
 from paperscope.store.digests import (
     EMPTY,
     FAILED,
@@ -82,9 +94,9 @@ from paperscope.store.digests import (
     SENDING,
     SENT,
     DigestStore,
-    SavedSearch,
     Subscriber,
 )
+from paperscope.store.lenses import Lens
 from paperscope.text import authors_line, excerpt
 
 TEMPLATES = Path(__file__).parent / "mail_templates"
@@ -92,19 +104,18 @@ TEMPLATES = Path(__file__).parent / "mail_templates"
 PREVIEW_BASE_URL = "http://localhost:8000"
 SECRET = "digests"  # the name of the instance secret that signs links and Message-IDs
 UNSUBSCRIBE = "digest-unsubscribe"  # what an unsubscribe signature is for
+NOT_INTERESTED = "digest-not-interested"  # what a "not interested" signature is for
 TOP_PAPERS = 10  # papers of the feed section
-SEARCH_PAPERS = 5  # papers per saved search
+LENS_PAPERS = 5  # papers per lens section
+LENS_SECTIONS = 20  # lens sections per email (a person may have up to 50 lenses)
+LENS_KEPT = 50  # matches kept per lens: enough to fill a section once seen papers are out
 RECOMMENDED = 10  # recommendations asked for per subscriber
 BATCH = 1_000  # subscribers read, built and sent at a time
-SECTION_CACHE = 10_000  # shared sections kept rendered, per kind (least recently used out)
-MAX_SEARCHES = 10  # saved searches per subscriber
-MAX_SEARCH_CHARS = 200
+CACHE = 10_000  # lenses' matches and rendered papers kept, each (least recently used out)
 # A lone refused address is marked failed and the run goes on; this many
 # failures in a row mean the mail server is down or refusing everything.
 FAILURES_TO_STOP = 3
 MAX_ERRORS = 20  # failures reported by address; all of them are counted
-
-_CATEGORY = re.compile(r"[A-Za-z][A-Za-z-]*(\.[A-Za-z-]+)?")
 
 Recommender = Callable[..., dict[int, list[Any]]]
 Progress = Callable[[int, int], None]
@@ -197,40 +208,11 @@ def period_to_send(
     return covered
 
 
-# -- saved searches ---------------------------------------------------------------------
-
-
-def saved_search(q: str, author: str = "", cat: str = "") -> SavedSearch:
-    """A saved search from form fields, checked: some words, an author or a
-    category (any mix), each of sensible length."""
-    q, author, cat = (" ".join(v.split()) for v in (q, author, cat))
-    if not (q or author or cat):
-        raise DigestError("a saved search needs words, an author or a category")
-    for name, value in (("words", q), ("author", author)):
-        if len(value) > MAX_SEARCH_CHARS:
-            raise DigestError(
-                f"the {name} of a saved search are at most {MAX_SEARCH_CHARS} characters"
-            )
-    if cat and (len(cat) > 40 or not _CATEGORY.fullmatch(cat)):
-        raise DigestError(f"{cat[:40]!r} is not an arXiv category such as cs.LG")
-    return SavedSearch(q, author, cat)
-
-
-def describe(search: SavedSearch) -> str:
-    """How a saved search reads in an email or on the page."""
-    parts = [f"“{search.q}”"] if search.q else []
-    if search.author:
-        parts.append(f"by {search.author}")
-    if search.cat:
-        parts.append(f"in {search.cat}")
-    return " ".join(parts)
-
-
 # -- signatures ----------------------------------------------------------------------------
 
 
 class Signer:
-    """Signs with the instance secret: unsubscribe tokens and Message-IDs."""
+    """Signs with the instance secret: unsubscribe and "not interested" tokens, Message-IDs."""
 
     def __init__(self, secret: str):
         self._key = secret.encode()
@@ -238,25 +220,57 @@ class Signer:
     def _mac(self, message: str) -> bytes:
         return hmac.new(self._key, message.encode(), hashlib.sha256).digest()
 
+    def _sign(self, message: str) -> str:
+        return base64.urlsafe_b64encode(self._mac(message)).decode().rstrip("=")
+
     def unsubscribe_token(self, user_id: int) -> str:
         """``<user id>.<signature>``: proof, without a database lookup, that
         this instance made the link for this user."""
-        mac = self._mac(f"{UNSUBSCRIBE}:{user_id}")
-        return f"{user_id}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+        return f"{user_id}.{self._sign(f'{UNSUBSCRIBE}:{user_id}')}"
 
     def unsubscribe_user(self, token: str) -> int | None:
         """The user id a token was made for, or None if it is not one of ours."""
         user, _, _ = token.partition(".")
-        # ASCII digits only: '²'.isdigit() is True, and int() refuses it.
-        if not re.fullmatch(r"[0-9]{1,18}", user, re.ASCII):
+        user_id = _user_id(user)
+        if user_id is None:
             return None
-        expected = self.unsubscribe_token(int(user))
-        return int(user) if hmac.compare_digest(token.encode(), expected.encode()) else None
+        expected = self.unsubscribe_token(user_id)
+        return user_id if hmac.compare_digest(token.encode(), expected.encode()) else None
+
+    def not_interested_token(self, user_id: int, paper_id: str) -> str:
+        """``<user id>.<paper id, base64url>.<signature>``: a link one person
+        may use to say "not interested" in one paper, and nothing else. The
+        id is base64url-encoded so that any id stays one path segment."""
+        encoded = base64.urlsafe_b64encode(paper_id.encode()).decode().rstrip("=")
+        return f"{user_id}.{encoded}.{self._sign(f'{NOT_INTERESTED}:{user_id}:{paper_id}')}"
+
+    def not_interested(self, token: str) -> tuple[int, str] | None:
+        """The (user id, paper id) a token was made for, or None if it is not one of ours."""
+        parts = token.split(".")
+        if len(token) > 1_000 or len(parts) != 3:
+            return None
+        user_id = _user_id(parts[0])
+        if user_id is None or not re.fullmatch(r"[A-Za-z0-9_-]+", parts[1], re.ASCII):
+            return None
+        try:
+            padded = parts[1] + "=" * (-len(parts[1]) % 4)
+            paper_id = base64.urlsafe_b64decode(padded).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        expected = self.not_interested_token(user_id, paper_id)
+        if not hmac.compare_digest(token.encode(), expected.encode()):
+            return None
+        return user_id, paper_id
 
     def message_id(self, period_key: str, user_id: int, domain: str) -> str:
         """The same on every run for one user and period, unguessable by others."""
         tag = self._mac(f"message-id:{period_key}:{user_id}").hex()[:16]
         return f"<digest.{period_key.replace(':', '.')}.{user_id}.{tag}@{domain}>"
+
+
+def _user_id(text: str) -> int | None:
+    # ASCII digits only: '²'.isdigit() is True, and int() refuses it.
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text, re.ASCII) else None
 
 
 def signer_for(library: Library) -> Signer:
@@ -268,7 +282,7 @@ def signer_for(library: Library) -> Signer:
 
 @dataclass
 class Section:
-    """One part of an email, rendered both ways; shared by every email that shows it."""
+    """One part of an email, rendered both ways (the feed's is shared by every email)."""
 
     title: str
     html: Markup
@@ -288,10 +302,16 @@ class Digest:
     text: str = ""
     unsubscribe_url: str = ""
     message_id: str = ""
+    fresh: int = 0  # papers of its lens and recommendation sections, none seen before
 
     @property
     def empty(self) -> bool:
         return not self.sections
+
+    @property
+    def paper_ids(self) -> list[str]:
+        """Every paper it shows, each once: what counts as seen once it is sent."""
+        return list(dict.fromkeys(pid for s in self.sections for pid in s.paper_ids))
 
     def message(self, mailer: Mailer) -> Message:
         """The email, with the RFC 8058 one-click unsubscribe headers.
@@ -378,7 +398,7 @@ def email_templates() -> Environment:
 
 class DigestBuilder:
     """Builds the digests of one period, a batch of subscribers at a time,
-    sharing every section that is the same for several of them."""
+    sharing every part that is the same for several of them."""
 
     def __init__(
         self,
@@ -398,46 +418,97 @@ class DigestBuilder:
         env = templates or email_templates()
         self._html = env.get_template("digest.html")
         self._text = env.get_template("digest.txt")
+        # The templates' macros (Jinja's modules are typed without them).
+        html: Any = self._html.module
+        text: Any = self._text.module
+        self._html_item, self._html_section = html.paper_item, html.section
+        self._text_item, self._text_section = text.paper_item, text.section
         self._top: Section | None = None
         self._top_made = False
-        self._searches: OrderedDict[SavedSearch, Section | None] = OrderedDict()
-        self._recommended: OrderedDict[tuple, Section] = OrderedDict()
+        self._matcher: WindowMatcher | None = None
+        self._matches: OrderedDict[tuple, tuple[Paper, ...]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str], tuple[Markup, str]] = OrderedDict()
         self.domain = urlsplit(self.base_url).hostname or "paperscope"
-        self.searches_run = 0
+        self.lenses_run = 0  # distinct lenses matched (again after leaving the cache)
+
+    @property
+    def matcher(self) -> WindowMatcher:
+        """The period's papers, read when the first lens needs them, once a run."""
+        if self._matcher is None:
+            period = self.period.period
+            self._matcher = WindowMatcher(self.library, period.first, period.last)
+        return self._matcher
 
     def build(self, subscribers: list[Subscriber]) -> list[Digest]:
         """The digests of these subscribers, in their order; empty ones included."""
+        user_ids = [s.subscription.user_id for s in subscribers]
+        lenses = {uid: found[:LENS_SECTIONS]
+                  for uid, found in self.library.lenses.of_users(user_ids).items()}  # fmt: skip
+        feedback = self.library.feedback
+        seen = feedback.seen(user_ids, among=self.matcher.papers)  # what sections show
+        dismissed = feedback.dismissed(user_ids)
+        described = [lens for found in lenses.values() for lens in found if lens.about]
+        if described:  # the batch's descriptions embedded together
+            self.matcher.prepare(described)
         top = self._top_section() if any(s.subscription.trending for s in subscribers) else None
-        wanted = [s for s in subscribers if s.subscription.recommended]
-        recommended = self._recommendations(wanted, top) if wanted else {}
+        wanted = [uid for s, uid in zip(subscribers, user_ids, strict=True)
+                  if s.subscription.recommended]  # fmt: skip
+        recommended = self._recommendations(wanted) if wanted else {}
         digests = []
-        for sub in subscribers:
-            sections = []
+        for sub, user_id in zip(subscribers, user_ids, strict=True):
+            hidden = seen.get(user_id, set()) | dismissed.get(user_id, set())
+            sections: list[Section] = []
+            shown: set[str] = set()
             if sub.subscription.trending and top is not None:
                 sections.append(top)
-            if sub.subscription.user_id in recommended:
-                sections.append(recommended[sub.subscription.user_id])
-            for search in sub.subscription.searches[:MAX_SEARCHES]:
-                found = self._search_section(search)
+                shown = set(top.paper_ids)  # not recommended again below it
+            recs = [(r.paper, r.reason) for r in recommended.get(user_id, [])
+                    if r.paper.id not in hidden and r.paper.id not in shown]  # fmt: skip
+            fresh: set[str] = set()
+            if recs:
+                sections.append(self._section("Recommended for you", recs, None, user_id))
+                fresh.update(p.id for p, _ in recs)
+            for lens in lenses.get(user_id, []):
+                found = self._lens_section(lens, hidden)
                 if found is not None:
                     sections.append(found)
-            digests.append(self._finish(Digest(sub, self.period, sections)))
+                    fresh.update(found.paper_ids)
+            digest = Digest(sub, self.period, sections, fresh=len(fresh))
+            digests.append(self._finish(digest, seen_before=user_id in seen))
         return digests
 
     # -- sections ------------------------------------------------------------------
 
-    def _section(
-        self, title: str, items: list[tuple[Paper, str]], more: tuple[str, str] | None
-    ) -> Section:
-        """Render a section both ways; ``items`` are (paper, reason) pairs."""
-        rows = [(p, paper_url(self.base_url, p), reason) for p, reason in items]
+    def _item(self, paper: Paper, reason: str) -> tuple[Markup, str]:
+        """A paper's part of a section, both ways, rendered once (while cached)."""
+        key = (paper.id, reason)
+        if key not in self._items:
+            url = paper_url(self.base_url, paper)
+            self._items[key] = (
+                self._html_item(paper, url, reason),
+                str(self._text_item(paper, url, reason)).rstrip("\n"),
+            )
+        return _remember(self._items, key)
+
+    def _section(self, title: str, items: list[tuple[Paper, str]],
+                 more: tuple[str, str] | None, user_id: int | None) -> Section:  # fmt: skip
+        """Render a section both ways; ``items`` are (paper, reason) pairs. With
+        ``user_id``, each paper gets that person's "Not interested" link."""
+        html_rows, text_rows = [], []
+        for paper, reason in items:
+            html, text = self._item(paper, reason)
+            dismiss = "" if user_id is None else self.not_interested_url(user_id, paper.id)
+            html_rows.append((html, dismiss))
+            text_rows.append((text, dismiss))
         more_url, more_label = more or ("", "")
-        args = {"title": title, "items": rows, "more_url": more_url, "more_label": more_label}
-        # The templates' section macros (Jinja's modules are typed without them).
-        html_section: Any = getattr(self._html.module, "section")  # noqa: B009
-        text_section: Any = getattr(self._text.module, "section")  # noqa: B009
-        return Section(title, html_section(**args), str(text_section(**args)),
+        args = {"title": title, "more_url": more_url, "more_label": more_label}
+        return Section(title, self._html_section(items=html_rows, **args),
+                       str(self._text_section(items=text_rows, **args)),
                        [p.id for p, _ in items])  # fmt: skip
+
+    def not_interested_url(self, user_id: int, paper_id: str) -> str:
+        token = self.signer.not_interested_token(user_id, paper_id)
+        return self.base_url + urls.not_interested_url(token)
 
     def _top_section(self) -> Section | None:
         """The period's top papers of the feed: one query and one rendering per run."""
@@ -453,78 +524,49 @@ class DigestBuilder:
             )
             self._top = (
                 self._section(
-                    f"Top papers of the {span}",
-                    [(p, "") for p in listing.papers],
-                    more,
+                    f"Top papers of the {span}", [(p, "") for p in listing.papers], more, None
                 )
                 if listing.papers
                 else None
             )
         return self._top
 
-    def _search_section(self, search: SavedSearch) -> Section | None:
-        if search in self._searches:
-            return _remember(self._searches, search)
-        period = self.period.period
-        filters = SearchFilters(
-            date_from=period.first.isoformat(),
-            date_to=period.last.isoformat(),
-            author=search.author or None,
-            categories=[search.cat] if search.cat else [],
-        )
-        results = self.library.search(
-            search.q, mode="keyword", filters=filters, limit=SEARCH_PAPERS + 1
-        )
-        self.searches_run += 1
-        # A query that names a paper exactly (an id, a title) puts it first
-        # whatever the filters: only papers the filtered search found count.
-        papers = [h.paper for h in results.hits if h.paper and "keyword_rank" in h.why]
-        section = None
-        if papers:
-            params = {"q": search.q, "mode": "keyword", "from": filters.date_from,
-                      "until": filters.date_to, "author": search.author, "cat": search.cat}  # fmt: skip
-            more = (
-                self.base_url + urls.search_url(**params),
-                "More results on the site",
-            )
-            shown = [(p, "") for p in papers[:SEARCH_PAPERS]]
-            section = self._section(
-                f"Your search {describe(search)}",
-                shown,
-                more if len(papers) > SEARCH_PAPERS else None,
-            )
-        self._searches[search] = section
-        return _remember(self._searches, search)
+    def _lens_matches(self, lens: Lens) -> tuple[Paper, ...]:
+        """The lens's best LENS_KEPT matches in the period, found once per
+        distinct lens: what it holds, and whose taste ranks it when it is
+        ranked for its owner (the same words of two people are one search)."""
+        key = (lens.q, lens.categories, lens.authors, lens.about,
+               lens.user_id if lens.ranked else None)  # fmt: skip
+        if key not in self._matches:
+            self.lenses_run += 1
+            window = self.matcher.papers
+            found = self.matcher.matches(lens, limit=LENS_KEPT)
+            # The window's own Paper objects: a cached lens holds references only.
+            self._matches[key] = tuple(window.get(m.paper.id, m.paper) for m in found)
+        return _remember(self._matches, key)
 
-    def _recommendations(
-        self, subscribers: list[Subscriber], top: Section | None
-    ) -> dict[int, Section]:
-        """One call for the batch; papers the feed section shows a subscriber
-        are not recommended to them again."""
-        found = self.recommender(
-            self.library,
-            [s.subscription.user_id for s in subscribers],
-            now=self.period.end,
-            k=RECOMMENDED,
-            days=self.period.days,
+    def _lens_section(self, lens: Lens, hidden: set[str]) -> Section | None:
+        papers = [p for p in self._lens_matches(lens) if p.id not in hidden]
+        if not papers:
+            return None
+        label = (
+            "More of this lens on the site" if len(papers) > LENS_PAPERS else "The lens on the site"
         )
-        sections = {}
-        for sub in subscribers:
-            shown = set(top.paper_ids) if top and sub.subscription.trending else set()
-            recs = found.get(sub.subscription.user_id, [])
-            items = [(r.paper, r.reason) for r in recs if r.paper.id not in shown]
-            if not items:
-                continue
-            # Many people get the same list (the trending fallback): rendered once.
-            key = tuple((p.id, reason) for p, reason in items)
-            if key not in self._recommended:
-                self._recommended[key] = self._section("Recommended for you", items, None)
-            sections[sub.subscription.user_id] = _remember(self._recommended, key)
-        return sections
+        more = (self.base_url + urls.lens_url(lens.id), label)
+        shown = [(p, "") for p in papers[:LENS_PAPERS]]
+        return self._section(f"Your lens {lens.name}", shown, more, lens.user_id)
+
+    def _recommendations(self, user_ids: list[int]) -> dict[int, list[Any]]:
+        """One call for the batch."""
+        return self.recommender(
+            self.library, user_ids, now=self.period.end, k=RECOMMENDED, days=self.period.days
+        )
 
     # -- the email -------------------------------------------------------------------
 
-    def _finish(self, digest: Digest) -> Digest:
+    def _finish(self, digest: Digest, *, seen_before: bool) -> Digest:
+        """The whole email. "N new since your last digest" is said to those
+        who have seen papers before (in a digest, or opened on the site)."""
         sub = digest.subscriber
         user_id = sub.subscription.user_id
         digest.message_id = self.signer.message_id(self.period.key, user_id, self.domain)
@@ -532,16 +574,17 @@ class DigestBuilder:
             return digest
         token = self.signer.unsubscribe_token(user_id)
         digest.unsubscribe_url = self.base_url + urls.unsubscribe_url(token)
-        papers = len({pid for s in digest.sections for pid in s.paper_ids})
         digest.subject = f"paperscope {self.period.kind} digest: {self.period.label}"
         context = {
             "subject": digest.subject,
             "name": sub.name,
             "kind": self.period.kind,
             "label": self.period.label,
-            "papers": papers,
+            "papers": len(digest.paper_ids),
+            "fresh": digest.fresh if seen_before and digest.fresh else None,
             "base_url": self.base_url,
             "manage_url": f"{self.base_url}/digests",
+            "lenses_url": f"{self.base_url}/lenses",
             "unsubscribe_url": digest.unsubscribe_url,
         }
         digest.html = self._html.render(sections=[s.html for s in digest.sections], **context)
@@ -551,9 +594,9 @@ class DigestBuilder:
 
 def _remember(cache: OrderedDict, key: Any) -> Any:
     """``cache[key]``, now the most recently used; the least recently used
-    entry goes once there are more than SECTION_CACHE."""
+    entry goes once there are more than CACHE."""
     cache.move_to_end(key)
-    if len(cache) > SECTION_CACHE:
+    if len(cache) > CACHE:
         cache.popitem(last=False)
     return cache[key]
 
@@ -575,7 +618,7 @@ class SendReport:
     already: int = 0
     failed: int = 0
     in_doubt: int = 0
-    searches_run: int = 0
+    lenses_run: int = 0  # distinct lenses matched
     stopped: str | None = None
     errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS, with addresses
     last_error: str = ""
@@ -616,7 +659,7 @@ def send_digests(
     # One SMTP connection for the whole run (reopened if the server drops it).
     with mailer.batch() if dry_run is None else contextlib.nullcontext():
         _send_all(db, builder, mailer, period, report, dry_run, total, batch, progress)
-    report.searches_run = builder.searches_run
+    report.lenses_run = builder.lenses_run
     return report
 
 
@@ -643,7 +686,7 @@ def _send_all(
             if dry_run is not None:
                 _write(digest, mailer, dry_run, report)
             else:
-                status = _deliver(digest, mailer, db, report)
+                status = _deliver(digest, mailer, db, report, builder.library)
                 # Only a message the server took shows it works; empty digests show nothing.
                 in_a_row = 0 if status == SENT else in_a_row + (status == FAILED)
                 if in_a_row >= FAILURES_TO_STOP:
@@ -664,9 +707,10 @@ def _write(digest: Digest, mailer: Mailer, folder: Path, report: SendReport) -> 
         report.sent += 1
 
 
-def _deliver(digest: Digest, mailer: Mailer, db: DigestStore, report: SendReport) -> str | None:
-    """Claim, send and mark one digest; returns the row's new status, or None
-    when another run has it."""
+def _deliver(digest: Digest, mailer: Mailer, db: DigestStore, report: SendReport,
+             library: Library) -> str | None:  # fmt: skip
+    """Claim, send and mark one digest, and its papers as seen by its
+    subscriber; returns the row's new status, or None when another run has it."""
     key, user_id = digest.period.key, digest.subscriber.subscription.user_id
     if digest.empty:
         if not db.claim(key, user_id, digest.message_id, EMPTY):
@@ -692,6 +736,7 @@ def _deliver(digest: Digest, mailer: Mailer, db: DigestStore, report: SendReport
             db.mark(key, user_id, FAILED)
             raise
         db.mark(key, user_id, SENT)
+        library.feedback.mark_seen(user_id, digest.paper_ids, "digest")
     report.sent += 1
     return SENT
 

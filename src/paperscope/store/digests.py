@@ -2,8 +2,12 @@
 instance's signing secret (tables from migration 0006).
 
 Like :class:`~paperscope.store.base.Store`, this is the only place these tables are written.
-The rules (what a saved search may hold, when a digest is sent, how links
-are signed) live in :mod:`paperscope.digest`.
+The rules (when a digest is sent, what it holds, how links are signed) live
+in :mod:`paperscope.digest`. A digest's searches are its subscriber's lenses
+(:mod:`paperscope.store.lenses`): migration 0010 turned every saved search
+into a lens and emptied ``subscriptions.searches``, which is still read, so
+that a row written by an older paperscope reads as it was, but nothing
+sends it any more.
 
 Sending a digest exactly once rests on one row per subscriber per period in
 ``digest_sends``: :meth:`DigestStore.claim` turns "nobody has sent it" into
@@ -28,7 +32,8 @@ SENDING, SENT, EMPTY, FAILED = "sending", "sent", "empty", "failed"
 
 @dataclass(frozen=True)
 class SavedSearch:
-    """Keywords (the search box's language), optionally an exact author and a category."""
+    """A saved search of before lenses (keywords, an exact author, a category):
+    only read from old rows, never sent (see the module docstring)."""
 
     q: str = ""
     author: str = ""
@@ -82,9 +87,10 @@ class DigestStore:
         period: str,
         trending: bool,
         recommended: bool,
-        searches: list[SavedSearch] | tuple[SavedSearch, ...],
+        searches: list[SavedSearch] | tuple[SavedSearch, ...] = (),
     ) -> Subscription:
-        """Create or replace a user's subscription (one per user)."""
+        """Create or replace a user's subscription (one per user). ``searches``
+        only keeps old rows as they were (copies, exports): digests send lenses."""
         now = utcnow()
         payload = orjson.dumps([s.as_dict() for s in searches]).decode()
         with self.store.transaction() as conn:
