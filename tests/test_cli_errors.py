@@ -97,9 +97,11 @@ def test_a_db_folder_where_none_can_be_made(env):
 
 def test_a_library_with_damaged_pages(env, library):
     size = library.stat().st_size
-    with library.open("r+b") as f:  # overwrite the middle half: tables and indexes alike
-        f.seek(size // 4)
-        f.write(b"\xa5" * (size // 2))
+    # Overwrite the last two thirds: the papers' rows and indexes alike (their
+    # pages come after the empty tables' root pages, which migrations make first).
+    with library.open("r+b") as f:
+        f.seek(size // 3)
+        f.write(b"\xa5" * (size - size // 3))
     for args in (("stats",), ("export", "-o", str(library.parent / "out.jsonl"))):
         r = ps(*args, "--db", str(library), env=env)
         refused(r, 1, f"{library}: the database file is damaged (database disk image is malformed)")

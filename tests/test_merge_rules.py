@@ -181,6 +181,29 @@ def test_a_merge_moves_votes_comments_collections_and_the_submission(library_url
         assert people.submission(kept.id) is not None
 
 
+def test_a_merge_keeps_dismissals_seen_papers_and_lens_deliveries(library_url):
+    """What people told their recommendations and what a lens already posted
+    follow the kept paper: it is not recommended, nor delivered, again."""
+    from paperscope.lenses import lens_fields
+
+    with Library(library_url) as lib:
+        by_title = paper("Sparse attention at scale", authors=["Ada Lovelace"], published="2024")
+        by_doi = paper("Sparse attention at scale (extended)", doi="10.5555/sparse")
+        lib.import_items(_items([by_title, by_doi]), _report())
+        ada = lib.people.add_user("ada@example.org", "Ada", "x", admin=False)
+        lib.feedback.dismiss(ada.id, by_title.id)  # the record that goes
+        lib.feedback.mark_seen(ada.id, [by_title.id], "digest")
+        lens = lib.lenses.add(ada.id, lens_fields(q="sparse", webhook_url="https://h.example.org/"))
+        lib.lenses.record_matches(lens.id, [by_title.id], "2026-03-18T12:00:00Z")
+        bridge = paper("Sparse attention at scale", authors=["A. Lovelace"], doi="10.5555/sparse")
+        lib.import_items(_items([bridge]), _report())
+        (kept,) = lib.papers()
+        assert kept.id != by_title.id
+        assert lib.feedback.dismissed([ada.id]) == {ada.id: {kept.id}}
+        assert lib.feedback.seen([ada.id]) == {ada.id: {kept.id}}
+        assert [d.paper_id for d in lib.lenses.deliveries(lens.id)] == [kept.id]
+
+
 # -- helpers ---------------------------------------------------------------------
 
 

@@ -584,6 +584,48 @@ def embed(
     out.print(f"embedded {done:,} papers; {coverage}")
 
 
+@app.command("map")
+def map_(
+    full: Annotated[
+        bool, typer.Option("--full", help="Lay every paper out afresh, not just the new ones.")
+    ] = False,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**31 - 1, help="Another seed gives another layout.")
+    ] = 42,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Lay the library's embeddings out as a 2-D map for the /map page.
+
+    Run after `paperscope embed`. The first run lays every embedded paper
+    out (UMAP) and groups the points into labelled clusters; later runs
+    place the papers embedded since by their nearest neighbours on the map,
+    in seconds, and --full lays everything out again. The same papers and
+    seed give the same map.
+    """
+    from paperscope.layout import MapError
+
+    with _open(db) as lib, _bar("map", quiet) as (progress, task):
+
+        def tick(what: str, done: int, total: int) -> None:
+            progress.update(task, description=what, completed=done, total=total)
+
+        try:
+            report = lib.update_map(full=full, seed=seed, progress=tick)
+        except MapError as exc:
+            progress.stop()
+            _fail(str(exc), 1)
+        except KeyboardInterrupt:
+            progress.stop()
+            err.print("\ninterrupted: the map is as it was before this run")
+            raise typer.Exit(130) from None
+    out.print(str(report))
+    if report.drifted:
+        share = f"{report.placed_share:.0%}"
+        out.print(f"{share} of the map was placed by neighbours: `paperscope map --full` "
+                  "lays it out afresh")  # fmt: skip
+
+
 @app.command()
 def similar(
     ref: Annotated[str, typer.Argument(help="An id, arXiv id or URL, DOI, or exact title.")],
@@ -826,6 +868,28 @@ def user_add(
     out.print(f"account {user.name} <{user.email}> created ({role})")
 
 
+@user_app.command("delete")
+def user_delete(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Delete without asking first.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete an account, as its owner can on the account page (no password
+    asked: whoever runs this has the database): its votes, collections,
+    digest subscription and sessions go; its comments stay, by "deleted account"."""
+    with _open(db) as lib:
+        found = lib.people.user_by_email(email.strip())
+        if found is None:
+            err.print(f"error: no account has the email address {email}", markup=False)
+            raise typer.Exit(1)
+        user = found[0]
+        if not yes and not typer.confirm(f"Delete {user.name} <{user.email}> and what it made?"):
+            err.print("nothing deleted")
+            raise typer.Exit(1)
+        lib.people.delete_user(user.id)
+    out.print(f"account {user.name} <{user.email}> deleted", markup=False)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -991,6 +1055,146 @@ def digest_send(
                   "same command runs again.", markup=False)  # fmt: skip
     (out if report.ok else err).print(report.summary(), markup=False)
     raise typer.Exit(0 if report.ok else 1)
+
+
+# -- lenses: people's saved views, and the job that posts their webhooks -----------------
+
+lenses_app = typer.Typer(help="Lenses (saved views) and their webhooks.", no_args_is_help=True)
+app.add_typer(lenses_app, name="lenses")
+UserOption = Annotated[str, typer.Option("--user", metavar="EMAIL", help="The owner's email.")]
+
+
+def _owner(lib: Library, email: str) -> Any:
+    """The account with this email, or exit status 2 naming the address."""
+    from paperscope.accounts import Accounts
+
+    user = Accounts(lib.people).user_by_email(email)
+    if user is None:
+        _fail(f"no account has the email address {email.strip()[:200]!r}")
+    return user
+
+
+@lenses_app.command("list")
+def lenses_list(
+    user: UserOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """A person's lenses: what each follows, whether it is in their digest, its webhook."""
+    from paperscope import urls
+    from paperscope.lenses import describe
+
+    with _open(db) as lib:
+        found = lib.lenses.of_user(_owner(lib, user).id)
+    if as_json:
+        rows = [{**lens.as_dict(), "feed": urls.lens_feed_url(lens.feed_token, "atom")}
+                for lens in found]  # fmt: skip
+        out.print_json(orjson.dumps(rows).decode())
+        return
+    if not found:
+        out.print(f"{user.strip()} has no lenses", markup=False)
+        return
+    for lens in found:  # one line each, never folded: names and URLs stay whole
+        where = "in the digest" if lens.in_digest else "not in the digest"
+        hook = f"; webhook {lens.webhook_url}" if lens.webhook_url else ""
+        out.print(f"{lens.id}  {lens.name}: {describe(lens)} ({where}{hook})",
+                  markup=False, soft_wrap=True)  # fmt: skip
+
+
+@lenses_app.command("deliver")
+def lenses_deliver(
+    days: Annotated[
+        int, typer.Option(min=1, max=30, help="Look for matches published this many days back.")
+    ] = 3,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The site's public address for links in the payloads [default: "
+            "$PAPERSCOPE_BASE_URL; one of them is needed].",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """POST the new matches of every lens that has a webhook (one run).
+
+    Prints what was delivered, what will be tried again and when, and what
+    failed for good. A receiver's failure is not the command's: the exit
+    status is 0 unless the run itself could not be made.
+    """
+    from datetime import UTC, datetime
+    from urllib.parse import urlsplit
+
+    from paperscope.webhooks import MAX_ATTEMPTS, deliver
+
+    settings = _settings(db, base_url=base_url)
+    if not settings.base_url:
+        _fail("links in the webhooks' payloads need the site's public address: set "
+              "PAPERSCOPE_BASE_URL or pass --base-url (such as https://papers.example.org)")  # fmt: skip
+    with _open_settings(settings) as lib:
+        report = deliver(lib, base_url=settings.base_url, now=datetime.now(UTC), days=days,
+                         allow_private=settings.webhooks_allow_private)  # fmt: skip
+    for o in report.outcomes:
+        n = len(o.papers)
+        what = (f'lens {o.lens.id} "{o.lens.name}": {n} match{"es" if n != 1 else ""} to '
+                f"{urlsplit(o.lens.webhook_url).hostname}")  # fmt: skip
+        if o.status == "delivered":
+            out.print(f"delivered: {what}", markup=False)
+        elif o.status == "retry":
+            err.print(f"retry: {what} at {o.next_at}: {o.error}", markup=False)
+        else:
+            err.print(f"failed: {what} after {MAX_ATTEMPTS} attempts: {o.error}", markup=False)
+    out.print(report.summary(), markup=False)
+
+
+@lenses_app.command("dry-run")
+def lenses_dry_run(
+    user: UserOption,
+    q: Annotated[
+        str, typer.Option("--q", help="Words in the search language (-word excludes).")
+    ] = "",
+    cat: Annotated[
+        list[str] | None, typer.Option("--cat", help="arXiv category; repeat for any of several.")
+    ] = None,
+    author: Annotated[
+        list[str] | None, typer.Option("--author", help="Exact author name; repeat for several.")
+    ] = None,
+    about: Annotated[str, typer.Option("--about", help="A description, matched by meaning.")] = "",
+    ranked: Annotated[bool, typer.Option("--ranked", help="Ranked by the person's taste.")] = False,
+    days: Annotated[int, typer.Option(min=1, max=90, help="Days back to look.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """What a lens with these settings would have matched in the last --days days
+    (published then, up to today, UTC). Nothing is saved."""
+    from datetime import UTC, datetime
+
+    from paperscope.lenses import dry_run, lens_fields
+
+    fields = lens_fields(q=q, categories=cat or [], authors=author or [], about=about,
+                         ranked=ranked)  # fmt: skip
+    with _open(db) as lib:
+        owner = _owner(lib, user)
+        if about and not lib.coverage().embedded:
+            err.print("note: no paper is embedded, so --about matches nothing: run "
+                      "`paperscope embed`")  # fmt: skip
+        found = dry_run(lib, fields, owner.id, today=datetime.now(UTC).date(), days=days)
+    if as_json:
+        rows = [{"id": m.paper.id, "title": m.paper.title, "published": m.paper.published,
+                 "why": m.why} for m in found]  # fmt: skip
+        out.print_json(orjson.dumps(rows).decode())
+        return
+    if not found:
+        out.print(f"nothing matched in the last {days} days", markup=False)
+        return
+    table = Table(show_lines=False)
+    for column in ("#", "id", "title", "published", "why"):
+        table.add_column(column, overflow="fold")
+    for n, m in enumerate(found, 1):
+        why = ", ".join(f"{k}={v}" for k, v in m.why.items())
+        table.add_row(str(n), m.paper.id, Text(m.paper.title), (m.paper.published or "")[:10], why)
+    out.print(table)
+    out.print(f"{len(found):,} matches in the last {days} days", markup=False)
 
 
 @app.command()

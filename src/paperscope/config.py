@@ -28,6 +28,10 @@ SMTP_SECURITY = ("starttls", "tls", "none")
 # Where a PostgreSQL library's keyword search runs: a tantivy index on this
 # machine (BM25, as on SQLite), or the database's own full text (ts_rank).
 KEYWORD_INDEXES = ("tantivy", "database")
+# How a yes-or-no setting may be written.
+_BOOLS = dict.fromkeys(("1", "true", "yes", "on"), True) | dict.fromkeys(
+    ("0", "false", "no", "off"), False
+)
 
 
 class SettingsError(ValueError):
@@ -60,7 +64,8 @@ def index_home(environ: Mapping[str, str] | None = None) -> Path:
 
 def _setting(env: str, default: Any = None, *, kind: str = "text", **extra: Any) -> Any:
     """A field of :class:`Settings`: its environment variable, default and kind
-    (``text``, ``int``, ``float``, ``port``, ``choice``, ``url``, ``networks``)."""
+    (``text``, ``int``, ``float``, ``port``, ``choice``, ``url``, ``networks``,
+    ``bool``)."""
     return field(default=default, metadata={"env": env, "kind": kind, **extra})
 
 
@@ -117,6 +122,11 @@ class Settings:
     # Submissions to the daily feed (see paperscope.submissions).
     submit_max_age_days: int = _setting("PAPERSCOPE_SUBMIT_MAX_AGE_DAYS", 14, kind="int")
     submit_daily_cap: int = _setting("PAPERSCOPE_SUBMIT_DAILY_CAP", 5, kind="int")
+    # Lens webhooks may go to private, loopback and link-local addresses (off:
+    # every address a webhook's host resolves to must be a public one, so that
+    # no one can make the server POST into its own network). Tests and closed
+    # networks turn it on: 1, true, yes or on.
+    webhooks_allow_private: bool = _setting("PAPERSCOPE_WEBHOOKS_ALLOW_PRIVATE", False, kind="bool")
 
     def __post_init__(self) -> None:
         # Settings made in code (tests, benchmarks) are checked like the environment's.
@@ -186,6 +196,10 @@ def _parse(name: str, meta: Mapping[str, Any], text: str) -> Any:
         if not 0 <= value < 1e9:  # also refuses nan and inf
             raise SettingsError(f"{name}={shown} is not a number of 0 or more")
         return value
+    if kind == "bool":
+        if text.lower() not in _BOOLS:
+            raise SettingsError(f"{name}={shown} is not one of 1, 0, true, false, yes, no, on, off")
+        return _BOOLS[text.lower()]
     if kind == "choice":
         if text.lower() not in meta["choices"]:
             raise SettingsError(f"{name}={shown} is not one of {', '.join(meta['choices'])}")

@@ -35,12 +35,17 @@ from paperscope.search.query import SearchFilters
 from paperscope.search.results import Coverage, SearchResults
 from paperscope.search.vectors import VectorIndex
 from paperscope.store import BatchResult, Store, open_store
+from paperscope.store.activity import ActivityStore
 from paperscope.store.collections import CollectionStore
 from paperscope.store.community import CommunityStore
 from paperscope.store.digests import DigestStore
+from paperscope.store.feedback import FeedbackStore
+from paperscope.store.layout import LayoutStore
+from paperscope.store.lenses import LensStore
 
 if TYPE_CHECKING:
     from paperscope.harvest import HarvestReport
+    from paperscope.layout import MapReport
 
 MAX_PROBLEMS = 1_000  # problems kept for the report; all of them are counted
 BATCH = 2_000
@@ -258,13 +263,45 @@ class Library:
         return CollectionStore(self.store)
 
     @functools.cached_property
+    def feedback(self) -> FeedbackStore:
+        """What people tell their recommendations: "not interested", seen, resets."""
+        return FeedbackStore(self.store)
+
+    @functools.cached_property
     def subscriptions(self) -> DigestStore:
         """Digest subscriptions, the record of digests sent, the instance's secrets."""
         return DigestStore(self.store)
 
+    @functools.cached_property
+    def lenses(self) -> LensStore:
+        """Lenses (saved views) and their webhook deliveries."""
+        return LensStore(self.store)
+
     def recent_ids(self, first: date, last: date) -> set[str]:
         """Papers that entered the feed, or were published, from ``first`` to ``last``."""
         return self.store.recent_ids(first.isoformat(), last.isoformat())
+
+    # -- the map of the library (paperscope.layout computes it) ----------------
+
+    @functools.cached_property
+    def activity(self) -> ActivityStore:
+        """Papers and votes per day (the /about page's plot)."""
+        return ActivityStore(self.store)
+
+    @functools.cached_property
+    def layout(self) -> LayoutStore:
+        """The map: each embedded paper's place in 2-D, and the labelled clusters."""
+        return LayoutStore(self.store)
+
+    def update_map(self, *, full: bool = False, seed: int | None = None,
+                   progress: Callable[[str, int, int], None] | None = None) -> MapReport:  # fmt: skip
+        """Lay the embeddings out anew (``full``, or the first time) or place the
+        papers embedded since (see paperscope.layout); umap-learn is imported
+        here only, so the web service never loads it."""
+        from paperscope import layout
+
+        return layout.update_map(self, full=full, seed=layout.SEED if seed is None else seed,
+                                 progress=progress)  # fmt: skip
 
     def __enter__(self) -> Library:
         return self

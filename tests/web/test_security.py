@@ -24,7 +24,7 @@ NO_CSRF = {("POST", "/unsubscribe/{token}")}
 HOSTILE_ID = "t-/../../logout?"
 SAMPLES = {"ref": "2603.00001", "collection_id": "1", "comment_id": "1", "token": "x",
            "day": TODAY, "week": "2026-W12", "month": "2026-03", "name": "Ada Lovelace",
-           "ext": "bib"}  # fmt: skip
+           "ext": "bib", "lens_id": "1"}  # fmt: skip
 
 
 @pytest.fixture

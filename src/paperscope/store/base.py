@@ -70,6 +70,15 @@ _MOVE_CONTRIBUTIONS = (
     " SELECT ?, user_id, day, submitted_at FROM submissions WHERE paper_id = ?"
     " ON CONFLICT DO NOTHING",
     "UPDATE comments SET paper_id = ? WHERE paper_id = ?",
+    # What people told their recommendations, and what lenses delivered: the
+    # kept paper is not recommended, nor posted to a webhook, again.
+    "INSERT INTO dismissals (user_id, paper_id, created_at)"
+    " SELECT user_id, ?, created_at FROM dismissals WHERE paper_id = ? ON CONFLICT DO NOTHING",
+    "INSERT INTO seen_papers (user_id, paper_id, how, seen_at)"
+    " SELECT user_id, ?, how, seen_at FROM seen_papers WHERE paper_id = ? ON CONFLICT DO NOTHING",
+    "INSERT INTO lens_deliveries (lens_id, paper_id, status, attempts, next_at, last_error,"
+    " found_at, delivered_at) SELECT lens_id, ?, status, attempts, next_at, last_error, found_at,"
+    " delivered_at FROM lens_deliveries WHERE paper_id = ? ON CONFLICT DO NOTHING",
 )
 _HARVEST = (
     "name", "params", "resumption_token", "pages", "records", "last_datestamp", "complete",

@@ -80,7 +80,13 @@ from paperscope.store.sqlite import sqlite_path
 
 BATCH = 5_000
 VECTOR_STATE = "vectors"  # search_state's row of the embedding watermark (PostgreSQL)
-IDENTITY_TABLES = ("imports", "users", "collections", "comments")  # PostgreSQL identity ids
+IDENTITY_TABLES = (
+    "imports",
+    "users",
+    "collections",
+    "comments",
+    "lenses",
+)  # PostgreSQL identity ids
 
 
 @dataclass(frozen=True)
@@ -117,11 +123,22 @@ PLAN = _plan(
     ("submissions", "paper_id", "paper_id user_id day submitted_at"),
     ("collections", "id", "id user_id name share_token created_at"),
     ("collection_papers", "collection_id paper_id", "collection_id paper_id added_at"),
-    ("comments", "id", "id paper_id user_id body created_at deleted_at"),
+    ("comments", "id", "id paper_id user_id parent_id body created_at edited_at deleted_at"),
     ("subscriptions", "user_id",
      "user_id period trending recommended searches created_at updated_at"),
     ("digest_sends", "period_key user_id", "period_key user_id status message_id updated_at"),
     ("instance_secrets", "name", "name value"),
+    ("map_points", "paper_id", "paper_id x y cluster text_hash how"),  # the map (0013)
+    ("map_clusters", "id", "id label x y size"),
+    ("map_layout", "id", "id seed laid_out made_at updated_at"),
+    ("dismissals", "user_id paper_id", "user_id paper_id created_at"),
+    ("seen_papers", "user_id paper_id how", "user_id paper_id how seen_at"),
+    ("lenses", "id",
+     "id user_id name q categories authors about ranked in_digest feed_token webhook_url"
+     " webhook_secret webhook_since created_at updated_at"),
+    ("lens_deliveries", "lens_id paper_id",
+     "lens_id paper_id status attempts next_at last_error found_at delivered_at"),
+    ("model_resets", "user_id", "user_id reset_at"),
 )  # fmt: skip
 VECTOR_TABLE = Table("paper_vectors", ("paper_id",), ("paper_id", "text_hash", "embedding"))
 VECTORS = "vectors"  # the name of the embeddings' step in progress reports and checks
@@ -132,6 +149,7 @@ VECTOR_GRAPH = "vector graph"  # SQLite targets: usearch's graph, when the index
 SKIPPED = (
     "rate_events", "deferred_indexes", "schema_migrations", "counters", "library_copies",
     "search_state", "paper_vectors",  # paper_vectors: copied as the vectors step
+    "lens_about_vectors",  # a cache of embedded lens descriptions, remade on use
 )  # fmt: skip
 
 #: progress(step, done, total): a table's name (rows done of the source's rows,

@@ -1,5 +1,5 @@
 """Paper pages, and what members do to a paper: vote, submit it to the
-feed, take it out (admins).
+feed, take it out (admins), say "not interested" (and take that back).
 
 The paper page's route takes any reference to a paper (``{ref:path}``: an id,
 a versioned arXiv id, a DOI), so its router is included after every other:
@@ -9,6 +9,7 @@ see create_app.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -18,7 +19,8 @@ from starlette.exceptions import HTTPException
 
 from paperscope.library import Library
 from paperscope.models import Paper, parse_arxiv_id
-from paperscope.store.collections import Comment
+from paperscope.store.collections import EDIT_MINUTES, Comment, editable
+from paperscope.store.community import User
 from paperscope.submissions import SubmissionError, submit
 from paperscope.urls import paper_url
 from paperscope.web import present
@@ -26,6 +28,7 @@ from paperscope.web.deps import (
     AdminDep,
     MemberDep,
     NowDep,
+    Site,
     SiteDep,
     Viewer,
     ViewerDep,
@@ -50,26 +53,42 @@ def paper_or_404(library: Library, ref: str) -> Paper:
 
 @dataclass(frozen=True)
 class ShownComment:
-    """A comment as the paper page shows it."""
+    """A comment as the paper page shows it, with its replies under it."""
 
     comment: Comment
-    html: Markup  # the body, through linkify
+    html: Markup  # the body, through comment_html (escaped, links, formulas)
     can_delete: bool  # the viewer wrote it or is an admin
+    can_edit: bool  # the viewer wrote it, and its edit window is open
+    replies: tuple[ShownComment, ...] = ()
 
 
-def comments_and_collections(library: Library, me: Viewer, paper: Paper) -> dict:
+def threads(comments: list[Comment], user: User | None, now: datetime) -> list[ShownComment]:
+    """A paper's comments (oldest first) as top comments, each with its replies."""
+
+    def shown(c: Comment, replies: tuple[ShownComment, ...] = ()) -> ShownComment:
+        mine = user is not None and user.id == c.user_id and not c.deleted
+        return ShownComment(c, present.comment_html(c.body),
+                            mine or (user is not None and user.is_admin and not c.deleted),
+                            mine and editable(c, now), replies)  # fmt: skip
+
+    answers: dict[int, list[ShownComment]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            answers.setdefault(c.parent_id, []).append(shown(c))
+    return [shown(c, tuple(answers.get(c.id, ()))) for c in comments if c.parent_id is None]
+
+
+def comments_and_collections(library: Library, me: Viewer, paper: Paper, now: datetime) -> dict:
     """What the paper page needs of the people side: its comments, and for
     someone signed in their collections and which of them hold the paper."""
     user = me.user
-    comments = [
-        ShownComment(c, present.linkify(c.body),
-                     user is not None and (user.id == c.user_id or user.is_admin))
-        for c in library.collections.comments(paper.id)
-    ]  # fmt: skip
+    found = library.collections.comments(paper.id)
+    shown = {"comments": threads(found, user, now),
+             "comment_count": sum(not c.deleted for c in found), "edit_minutes": EDIT_MINUTES}  # fmt: skip
     if user is None:
-        return {"comments": comments, "collections": [], "saved_in": set()}
+        return {**shown, "collections": [], "saved_in": set()}
     return {
-        "comments": comments,
+        **shown,
         "collections": library.collections.collections_of(user.id),
         "saved_in": library.collections.holding(user.id, paper.id),
     }
@@ -87,6 +106,35 @@ def vote(request: Request, site: SiteDep, user: MemberDep, ref: str,
         return site.page(request, "_vote.html", {"paper_id": paper.id, "voted": voted,
                                                  "total": total, "next": safe_next(next)})  # fmt: skip
     return RedirectResponse(safe_next(next, paper_url(paper)), status_code=303)
+
+
+@members.post("/papers/{ref:path}/dismiss", include_in_schema=False)
+def dismiss(request: Request, site: SiteDep, user: MemberDep, ref: str,
+            next: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    """ "Not interested": the paper leaves the person's recommendations for
+    good (recommend.py). htmx swaps the card for a line with an undo; without
+    JS the form comes back to ``next``."""
+    paper = paper_or_404(site.library, ref)
+    site.library.feedback.dismiss(user.id, paper.id)
+    return _dismissed_answer(request, site, paper, next, dismissed=True)
+
+
+@members.post("/papers/{ref:path}/undismiss", include_in_schema=False)
+def undismiss(request: Request, site: SiteDep, user: MemberDep, ref: str,
+              next: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    """Take a "not interested" back: the paper may be recommended again."""
+    paper = paper_or_404(site.library, ref)
+    site.library.feedback.undismiss(user.id, paper.id)
+    return _dismissed_answer(request, site, paper, next, dismissed=False)
+
+
+def _dismissed_answer(request: Request, site: Site, paper: Paper, next: str, *,
+                      dismissed: bool) -> Response:  # fmt: skip
+    back = safe_next(next, "/for-you")
+    if request.headers.get("hx-request"):
+        return site.page(request, "_dismissed.html",
+                         {"paper": paper, "dismissed": dismissed, "next": back})  # fmt: skip
+    return RedirectResponse(back, status_code=303)
 
 
 @members.get("/submit", include_in_schema=False)
@@ -122,7 +170,7 @@ def withdraw(site: SiteDep, admin: AdminDep, ref: str) -> Response:
     summary="A paper's page",
     responses=errors(301, 400, 404, formats=PAGE_FORMATS),
 )
-def paper_page(request: Request, site: SiteDep, me: ViewerDep, ref: str,
+def paper_page(request: Request, site: SiteDep, me: ViewerDep, now: NowDep, ref: str,
                format: PageFormatParam = "html") -> Response:  # fmt: skip
     library = site.library
     fmt = format
@@ -131,6 +179,8 @@ def paper_page(request: Request, site: SiteDep, me: ViewerDep, ref: str,
     if paper.id != ref:  # an arXiv id with a version, a DOI, an old id: one address
         target = paper_url(paper) + (f"?format={fmt}" if fmt != "html" else "")
         return RedirectResponse(target, status_code=301)
+    if me.user is not None:  # seen: not recommended to them again (one insert)
+        library.feedback.mark_opened(me.user.id, paper.id)
     similar = library.similar(paper.id, limit=SIMILAR)
     base = site.base_url(request)
     if fmt == "json":
@@ -141,7 +191,7 @@ def paper_page(request: Request, site: SiteDep, me: ViewerDep, ref: str,
     return site.page(request, "paper.html", {
         "title": paper.title, "paper": paper, "similar": similar.hits,
         "json_url": paper_url(paper) + "?format=json",
-        **comments_and_collections(library, me, paper),
+        **comments_and_collections(library, me, paper, now),
     })  # fmt: skip
 
 
