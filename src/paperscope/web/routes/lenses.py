@@ -37,7 +37,6 @@ from paperscope.web.deps import (
     SiteDep,
     csrf_protect,
     require_member,
-    safe_next,
 )
 from paperscope.web.views import FORMATS, PAGE_FORMATS, View, respond
 
@@ -205,8 +204,8 @@ def create(request: Request, site: SiteDep, user: MemberDep, now: NowDep, name: 
 
 
 @members.post("/lenses/follow", include_in_schema=False)
-def follow(site: SiteDep, user: MemberDep, author: FormText = "", cat: FormText = "",
-           next: FormText = "") -> Response:  # fmt: skip
+def follow(site: SiteDep, user: MemberDep, author: FormText = "",
+           cat: FormText = "") -> Response:  # fmt: skip
     """The lens of one author or one category: made, or the one the viewer has."""
     if bool(author.strip()) == bool(cat.strip()):
         raise lenses.LensError("follow one author or one category")
@@ -230,8 +229,7 @@ def follow(site: SiteDep, user: MemberDep, author: FormText = "", cat: FormText 
     except NameTaken:  # a lens of that name that holds something else: keep both
         fields.name = f"{fields.name} (followed)"
         lens = site.library.lenses.add(user.id, fields)
-    return RedirectResponse(safe_next(next, lens_url(lens.id)) if next else lens_url(lens.id),
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(lens_url(lens.id), status_code=303)
 
 
 @members.get("/lenses/{lens_id:int}", include_in_schema=False)
