@@ -228,3 +228,20 @@ def test_a_paper_published_at_a_time_of_day_is_in_its_days_window(library):
     library.sync_index()
     window = lenses.WindowMatcher(library, TODAY, TODAY)
     assert "Late graph paper" in titles(window.matches(lens_of(q="graph")))
+
+
+def test_a_busy_category_is_followed_whole_past_a_search_page(library_url):
+    """A search page stops at 200 hits; a day of a busy category has more,
+    and a webhook or a digest must see every one of them."""
+    with Library(library_url) as lib:
+        with lib.store.transaction():
+            lib.store.save_papers([paper(f"Busy paper {i}", 1 + i % 2, cats=("cs.LG",))
+                                   for i in range(260)])  # fmt: skip
+        lib.sync_index()
+        window = lenses.WindowMatcher(lib, TODAY - timedelta(days=2), TODAY)
+        assert len(window.matches(lens_of(categories=["cs.LG"]))) == 260
+        assert len(window.matches(lens_of(q="busy"))) == 260
+        newest = lenses.matches(lib, lens_of(categories=["cs.LG"]), sort="new", today=TODAY,
+                                limit=300)  # fmt: skip
+        days = [m.paper.published for m in newest]
+        assert len(newest) == 260 and days == sorted(days, reverse=True)

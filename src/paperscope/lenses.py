@@ -61,7 +61,7 @@ import numpy as np
 from paperscope.errors import BadInput
 from paperscope.library import Library
 from paperscope.models import Paper
-from paperscope.search.engine import passes
+from paperscope.search.engine import MAX_PAGE, passes
 from paperscope.search.query import ParsedQuery, SearchFilters, parse_query
 from paperscope.search.results import Hit
 from paperscope.search.semantic import UNKNOWN_WORDS_FLOOR
@@ -70,6 +70,7 @@ from paperscope.store.lenses import Lens, LensFields
 ABOUT_FLOOR = UNKNOWN_WORDS_FLOOR
 NEW_DAYS = 90  # how far back "newest first" looks
 DEPTH = 500  # matches ranked before sorting by date, or to fuse
+WINDOW_MOST = 5_000  # matches of one lens in a window (a digest's week, a webhook's days)
 RRF_K = 60
 MAX_LENSES = 50  # per person
 MAX_WORDS_CHARS = 500
@@ -233,14 +234,27 @@ def excluded(paper: Paper, query: ParsedQuery) -> bool:
     return any(c.lower() in cats for c in fields.get("cat", []))
 
 
+def _search(library: Library, text: str, mode: str, filters: SearchFilters,
+            most: int) -> list[Hit]:  # fmt: skip
+    """Up to ``most`` hits of a search, a page of the search's largest
+    (MAX_PAGE) at a time, until one comes back short."""
+    hits: list[Hit] = []
+    while len(hits) < most:
+        wanted = min(MAX_PAGE, most - len(hits))
+        found = library.search(text, mode=mode, filters=filters, limit=wanted, offset=len(hits))
+        hits += found.hits
+        if len(found.hits) < wanted or mode == "semantic":  # meaning is not paged deeper
+            break
+    return hits
+
+
 def _by_words(library: Library, lens: Lens, first: str | None, last: str | None,
               depth: int) -> list[Hit]:  # fmt: skip
     """Keyword matches (all of them, for a lens with neither words nor
     description: the filters alone), best first, each once."""
     hits: dict[str, Hit] = {}
     for filters in _filters(lens, first, last):
-        found = library.search(lens.q, mode="keyword", filters=filters, limit=depth)
-        for hit in found.hits:
+        for hit in _search(library, lens.q, "keyword", filters, depth):
             # An id or a title the words name exactly is put first by search
             # whatever the filters: only what the filtered search found counts.
             if "keyword_rank" in hit.why and hit.id not in hits:
@@ -257,8 +271,7 @@ def _by_meaning(library: Library, lens: Lens, first: str | None, last: str | Non
     then filtered), at or above ABOUT_FLOOR."""
     hits: dict[str, Hit] = {}
     for filters in _filters(lens, first, last):
-        found = library.search(lens.about, mode="semantic", filters=filters, limit=depth)
-        for hit in found.hits:
+        for hit in _search(library, lens.about, "semantic", filters, depth):
             cosine = float(hit.why.get("cosine", 0.0))
             if cosine >= ABOUT_FLOOR and hit.id not in hits:
                 hits[hit.id] = Hit(hit.id, cosine, {"cosine": round(cosine, 4)}, hit.paper)
@@ -411,7 +424,7 @@ class WindowMatcher:
     def _by_words(self, lens: Lens) -> list[Hit]:
         """The keyword search, the window's days as a filter on the publication date."""
         self.searches += 1
-        hits = _by_words(self.library, lens, self.first, self.last, DEPTH)
+        hits = _by_words(self.library, lens, self.first, self.last, WINDOW_MOST)
         for hit in hits:
             hit.paper = hit.paper or self.papers.get(hit.id)
         return [h for h in hits if h.id in self.papers]
