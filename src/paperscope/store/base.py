@@ -128,6 +128,14 @@ def check_version(location: str, done: set[int], shipped: list[tuple[int, str, s
         )
 
 
+def pages_changed(conn: Connection) -> None:
+    """Move the site's change counter: pages the page cache (paperscope.web.cache)
+    kept before this change are not served again. For changes that pages show
+    but the search indexes need not see (the papers' own sequence stays):
+    comments, shared collections, lenses' feeds, the map, a deleted account."""
+    conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
+
+
 def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -43,7 +43,7 @@ from datetime import UTC, datetime, timedelta
 
 from paperscope.errors import BadInput
 from paperscope.models import Paper
-from paperscope.store.base import Connection, Store, utcnow
+from paperscope.store.base import Connection, Store, pages_changed, utcnow
 
 NAME_MAX = 80
 BODY_MAX = 5_000
@@ -160,7 +160,7 @@ class CollectionStore:
                 return None
             found = self._get(conn, collection_id)
             if found is not None and found.share_token:
-                _changed(conn)
+                pages_changed(conn)
             return found
 
     def delete(self, user_id: int, collection_id: int) -> bool:
@@ -171,7 +171,7 @@ class CollectionStore:
                 (_id(collection_id), user_id),
             ).fetchone()
             if row is not None and row[0]:
-                _changed(conn)
+                pages_changed(conn)
             return row is not None
 
     def collections_of(self, user_id: int) -> list[Collection]:
@@ -203,7 +203,7 @@ class CollectionStore:
             )
             if not cur.rowcount:
                 return None
-            _changed(conn)
+            pages_changed(conn)
             return token
 
     def unshare(self, user_id: int, collection_id: int) -> bool:
@@ -215,7 +215,7 @@ class CollectionStore:
                 (_id(collection_id), user_id),
             ).fetchone()
             if row is not None:
-                _changed(conn)
+                pages_changed(conn)
             return row is not None
 
     # -- the papers in them -------------------------------------------------------
@@ -297,7 +297,7 @@ class CollectionStore:
                 " VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (paper_id, user_id, parent, body, _stamp(now) if now else utcnow()),
             ).fetchone()
-            _changed(conn)
+            pages_changed(conn)
             row = conn.execute(f"{_COMMENT} AND m.id = ?", (new_id,)).fetchone()
         return _comment(row)
 
@@ -354,7 +354,7 @@ class CollectionStore:
                     f"a comment can be edited for {EDIT_MINUTES} minutes after it is posted,"
                     f" and this one was posted at {found[0][:16].replace('T', ' ')} UTC"
                 )
-            _changed(conn)
+            pages_changed(conn)
             return _comment(conn.execute(f"{_COMMENT} AND m.id = ?", (row[0],)).fetchone())
 
     def delete_comment(self, comment_id: int) -> bool:
@@ -366,7 +366,7 @@ class CollectionStore:
                 (utcnow(), _id(comment_id)),
             )
             if cur.rowcount:
-                _changed(conn)
+                pages_changed(conn)
             return cur.rowcount > 0
 
     # -- helpers ------------------------------------------------------------------------
@@ -383,19 +383,13 @@ class CollectionStore:
             "SELECT share_token FROM collections WHERE id = ?", (collection_id,)
         ).fetchone()
         if row is not None and row[0]:
-            _changed(conn)
+            pages_changed(conn)
 
 
 def _id(value: int) -> int:
     """An id as SQLite can take it: one too big for an integer (from a URL) names
     nothing, instead of raising OverflowError."""
     return value if 0 < value <= _MAX_ID else 0
-
-
-def _changed(conn: Connection) -> None:
-    """Move the site's change counter: pages cached before this change are not
-    served again (the papers' own sequence, which the indexes follow, stays)."""
-    conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
 
 
 def editable(comment: Comment, now: datetime) -> bool:

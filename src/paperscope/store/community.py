@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paperscope.store.base import Connection, Store, utcnow
+from paperscope.store.base import Connection, Store, pages_changed, utcnow
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ class CommunityStore:
             )
             # Comments now read "deleted account" and shared links are gone:
             # pages cached before must not be served again.
-            conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
+            pages_changed(conn)
             return gone > 0
 
     # -- what a person made, for their account page and export ---------------------------

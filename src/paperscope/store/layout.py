@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from paperscope.store.base import Store, utcnow
+from paperscope.store.base import Store, pages_changed, utcnow
 
 _CHUNK = 10_000  # ids per look-up or insert batch
 
@@ -118,7 +118,7 @@ class LayoutStore:
                 " VALUES (1, ?, ?, ?, ?)",
                 (seed, len(points), now, now),
             )
-            _changed(conn)
+            pages_changed(conn)
 
     def update(self, points: list[Point], removed: list[str], clusters: list[Cluster]) -> None:
         """Points placed (or placed again) since the layout, points whose papers
@@ -139,13 +139,13 @@ class LayoutStore:
             conn.execute("DELETE FROM map_clusters")
             self._insert_clusters(conn, clusters)
             conn.execute("UPDATE map_layout SET updated_at = ? WHERE id = 1", (utcnow(),))
-            _changed(conn)
+            pages_changed(conn)
 
     def clear(self) -> None:
         with self.store.transaction() as conn:
             for table in ("map_points", "map_clusters", "map_layout"):
                 conn.execute(f"DELETE FROM {table}")
-            _changed(conn)
+            pages_changed(conn)
 
     def _insert(self, conn, points: list[Point]) -> None:
         for start in range(0, len(points), _CHUNK):
@@ -164,8 +164,3 @@ class LayoutStore:
 
 def _row(p: Point) -> tuple:
     return (p.paper_id, float(p.x), float(p.y), int(p.cluster), p.text_hash, p.how)
-
-
-def _changed(conn) -> None:
-    """Move the site's change counter: cached map pages are made again."""
-    conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from paperscope.store.base import Connection, Store, utcnow
+from paperscope.store.base import Store, pages_changed, utcnow
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
@@ -157,7 +157,7 @@ class LensStore:
                 )
                 if fields.webhook_url != old.webhook_url:  # a new receiver starts afresh
                     conn.execute("DELETE FROM lens_deliveries WHERE lens_id = ?", (lens_id,))
-                _changed(conn)
+                pages_changed(conn)
         except self.store.IntegrityError:
             raise NameTaken(f"you have a lens named {fields.name!r} already") from None
         return self.get(lens_id, user_id)
@@ -167,7 +167,7 @@ class LensStore:
             gone = conn.execute(
                 "DELETE FROM lenses WHERE id = ? AND user_id = ?", (lens_id, user_id)
             ).rowcount
-            _changed(conn)
+            pages_changed(conn)
             return gone > 0
 
     def new_feed_token(self, lens_id: int, user_id: int) -> Lens | None:
@@ -177,7 +177,7 @@ class LensStore:
                 "UPDATE lenses SET feed_token = ?, updated_at = ? WHERE id = ? AND user_id = ?",
                 (secrets.token_urlsafe(24), utcnow(), lens_id, user_id),
             )
-            _changed(conn)
+            pages_changed(conn)
         return self.get(lens_id, user_id)
 
     def get(self, lens_id: int, user_id: int | None = None) -> Lens | None:
@@ -315,13 +315,6 @@ class LensStore:
                     for pid in paper_ids
                 ],  # fmt: skip
             )
-
-
-def _changed(conn: Connection) -> None:
-    """Move the site's change counter, as collections do: a lens's feed is a
-    public page, and one changed or revoked must not be served from the page
-    cache (paperscope.web.cache) as it was."""
-    conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'site'")
 
 
 def _values(fields: LensFields) -> tuple:

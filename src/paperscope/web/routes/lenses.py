@@ -168,6 +168,11 @@ def _form(name: str, q: str, categories: str, authors: str, about: str, ranked: 
             "ranked": bool(ranked), "in_digest": bool(in_digest), "webhook_url": webhook_url}  # fmt: skip
 
 
+def _room_for_one_more(site: Site, user: User) -> None:
+    if site.library.lenses.count(user.id) >= lenses.MAX_LENSES:
+        raise lenses.LensError(f"you have {lenses.MAX_LENSES} lenses, the most one person may")
+
+
 def _with_status(response: Response, status: int) -> Response:
     response.status_code = status
     return response
@@ -194,8 +199,7 @@ def create(request: Request, site: SiteDep, user: MemberDep, now: NowDep, name: 
         if preview:
             found = lenses.dry_run(site.library, fields, user.id, today=now.date())
             return respond(request, list_view(site, user, form=form, preview=found), "html")
-        if site.library.lenses.count(user.id) >= lenses.MAX_LENSES:
-            raise lenses.LensError(f"you have {lenses.MAX_LENSES} lenses, the most one person may")
+        _room_for_one_more(site, user)
         lens = site.library.lenses.add(user.id, fields)
     except (lenses.LensError, NameTaken) as exc:
         view = list_view(site, user, form=form, error=str(exc))
@@ -219,8 +223,7 @@ def follow(site: SiteDep, user: MemberDep, author: FormText = "",
             and list(lens.categories) == fields.categories
         ):
             return RedirectResponse(lens_url(lens.id), status_code=303)
-    if site.library.lenses.count(user.id) >= lenses.MAX_LENSES:
-        raise lenses.LensError(f"you have {lenses.MAX_LENSES} lenses, the most one person may")
+    _room_for_one_more(site, user)
     fields.name = (
         f"Papers by {fields.authors[0]}" if fields.authors else f"Papers in {fields.categories[0]}"
     )
