@@ -82,3 +82,20 @@ def test_a_kept_card_is_highlighted_for_each_query_anew():
     assert present.card_text(paper) == plain
     retitled = replace(paper, title="<b>Merging</b> networks")  # a card of its own
     assert "&lt;b&gt;Merging&lt;/b&gt; networks" in present.card_text(retitled)
+
+
+def test_highlighting_marks_words_and_never_the_escapes_around_them():
+    """Highlights are put into the escaped text: a word such as "amp", "lt" or
+    "39" must mark the text's own words, never the entities that stand for
+    "&", "<" or "'" (which would break them as HTML)."""
+    text = "R&D amplifiers: <amp> & lt's 39 'quoted' #39"
+    marked = str(present.highlight(text, ["amp", "lt", "39"]))
+    assert marked == (
+        "R&amp;D <mark>amplifiers</mark>: &lt;<mark>amp</mark>&gt; &amp; <mark>lt</mark>&#39;s "
+        "<mark>39</mark> &#39;quoted&#39; #<mark>39</mark>"
+    )
+    assert str(present.highlight(text)) == str(present.escape(text))
+    # Inside a formula nothing is marked: KaTeX would not render it.
+    assert str(present.highlight("amp $a < amp$ amp", ["amp"])) == (
+        '<mark>amp</mark> <span class="math" data-mode="inline">$a &lt; amp$</span> <mark>amp</mark>'
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -154,7 +154,10 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     stems = sorted({_stem(w) for w in words if w}, key=len, reverse=True)
     if not stems:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.I | re.UNICODE)
+    # Matched in escaped text (see _mark), never right after "&" or "&#": there
+    # only an entity's name or number can start (a text's own "&" is "&amp;").
+    alternatives = "|".join(re.escape(s) for s in stems)
+    return re.compile(r"(?<!&)(?<!&\#)\b(?:" + alternatives + r")\w*", re.I | re.UNICODE)
 
 
 def _math(formula: str, display: bool) -> str:
@@ -163,15 +166,13 @@ def _math(formula: str, display: bool) -> str:
 
 
 def _mark(text: str, pattern: re.Pattern[str] | None, out: list[str]) -> None:
-    """``text`` escaped onto ``out``, each match of ``pattern`` in ``<mark>``."""
-    if pattern is None:
-        out.append(escape(text))
-        return
-    last = 0
-    for m in pattern.finditer(text):
-        out += (escape(text[last : m.start()]), "<mark>", escape(m[0]), "</mark>")
-        last = m.end()
-    out.append(escape(text[last:]))
+    """``text`` escaped onto ``out``, each match of ``pattern`` in ``<mark>``.
+
+    The text is escaped whole and marked after: a match is letters and digits
+    only, the same escaped or not, and one escape and one ``sub`` in C cost a
+    fraction of escaping each piece between the matches."""
+    escaped = str(escape(text))
+    out.append(escaped if pattern is None else pattern.sub(r"<mark>\g<0></mark>", escaped))
 
 
 def _stem(word: str) -> str:
@@ -274,13 +275,27 @@ def card_text(paper: Paper, words: Iterable[str] = ()) -> Markup:
 def _card_text(card: CardFacts, words: tuple[str, ...]) -> Markup:
     link = f'<a href="{escape(paper_url(card.id))}">{highlight(card.title, words)}</a>'
     badge = _DEMO_BADGE if card.demo else ""
-    parts = [f'<h2 class="title tex">{link}{badge}</h2>', f'<p class="meta">{meta_line(card)}</p>']
+    meta = meta_line(MetaFacts(card.authors, card.author_count, card.published, card.feed_date,
+                               card.primary_category))  # fmt: skip
+    parts = [f'<h2 class="title tex">{link}{badge}</h2>', f'<p class="meta">{meta}</p>']
     if card.abstract:
         parts.append(f'<p class="abstract tex">{highlight(excerpt(card.abstract), words)}</p>')
     return Markup("\n".join(parts))
 
 
-def meta_line(paper: CardFacts, shown: int = 4) -> Markup:
+class MetaFacts(NamedTuple):
+    """What a card's meta line shows: the same whatever a search highlights,
+    so a paper found by many searches has its line drawn once."""
+
+    authors: tuple[str, ...]
+    author_count: int | None
+    published: str | None
+    feed_date: str | None
+    primary_category: str | None
+
+
+@functools.lru_cache(maxsize=CARD_CACHE)
+def meta_line(paper: MetaFacts, shown: int = 4) -> Markup:
     """The line under a card's title: the first authors as links (and how many
     more), or the author count a page gave; then the dates, each saying which
     date it is (searches filter on the published one); then the category.
@@ -369,3 +384,24 @@ class VoteBoxes:
     def cards(self, papers: Iterable[Paper]) -> Markup:
         """The cards of ``papers``, one after the other."""
         return Markup("".join(map(self.card, papers)))
+
+    def hits(self, hits: Iterable[Hit], words: Iterable[str] = ()) -> Markup:
+        """A search's cards, each with the line saying why it matched
+        (``keyword rank 1``, ``semantic rank 3``, ...); a hit whose paper was
+        not read (gone since the search) has no card."""
+        words = tuple(words)
+        return Markup(
+            "".join(
+                self.card(hit.paper, words, why_line(hit.why))
+                for hit in hits
+                if hit.paper is not None
+            )
+        )
+
+
+def why_line(why: Mapping[str, object]) -> Markup:
+    """What a search hit's ``why`` holds, as the line under its card."""
+    spans = "".join(
+        f"<span>{escape(k.replace('_', ' '))} {escape(v)}</span>" for k, v in why.items()
+    )
+    return Markup(f'<p class="why-line">{spans}</p>')
