@@ -14,12 +14,14 @@ import contextlib
 import functools
 import gzip
 import io
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar, cast
 
 from paperscope import importers
 from paperscope.daily import TRENDING_DAYS, Period, Trend, trending_order
@@ -46,6 +48,8 @@ from paperscope.store.lenses import LensStore
 if TYPE_CHECKING:
     from paperscope.harvest import HarvestReport
     from paperscope.layout import MapReport
+
+T = TypeVar("T")
 
 MAX_PROBLEMS = 1_000  # problems kept for the report; all of them are counted
 BATCH = 2_000
@@ -204,6 +208,37 @@ class _BatchSink(_Sink):
         pass  # store.transaction() has already rolled back the batch in hand
 
 
+class _Kept:
+    """Answers kept until the library changes: each is stored with the store's
+    data version it was read at, and given again only while that version
+    holds (one cheap query), so that a page read by every visitor, signed
+    in or not and whatever its query string, runs its queries once per change
+    of the data. The version is read before the answer is made: an answer
+    made while a change commits is labelled older than it is and made again.
+    Least recently used out first; thread-safe."""
+
+    def __init__(self, version: Callable[[], int], size: int = 64):
+        self._version = version
+        self._size = size
+        self._answers: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], T]) -> T:
+        version = self._version()
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and found[0] == version:
+                self._answers.move_to_end(key)
+                return cast(T, found[1])
+        answer = make()
+        with self._lock:
+            self._answers[key] = (version, answer)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return answer
+
+
 class Library:
     """A paperscope library stored in one database (a SQLite path or URL)."""
 
@@ -225,6 +260,8 @@ class Library:
         # (Settings.keyword_index and Settings.index_dir).
         self.engine = SearchEngine(self.store, self.exact_match, embedder=embedder,
                                    keyword=keyword_index, index_root=index_dir)  # fmt: skip
+        # The daily feed's pages and the days around them (see feed()).
+        self._kept = _Kept(self.store.data_version)
 
     def close(self) -> None:
         self.engine.close()
@@ -616,21 +653,25 @@ class Library:
     # -- the daily feed -------------------------------------------------
 
     def feed(self, period: Period, *, limit: int = 50, offset: int = 0) -> Listing:
-        """A day, week or month of the daily feed: by upvotes, then arrival."""
+        """A day, week or month of the daily feed: by upvotes, then arrival.
+
+        Kept until the library changes (a vote, an import, a submission), like
+        the feed's days below: every reader of a day reads the same listing.
+        Each call gets a list of its own; the papers in it are shared and
+        must not be changed."""
         first, last = period.first.isoformat(), period.last.isoformat()
-        return Listing(
-            self.store.feed_papers(first, last, limit, offset),
-            self.store.feed_count(first, last),
-            offset,
-            limit,
-        )
+
+        def read() -> tuple[tuple[Paper, ...], int]:
+            papers = self.store.feed_papers(first, last, limit, offset)
+            return tuple(papers), self.store.feed_count(first, last)
+
+        papers, total = self._kept.get(("feed", first, last, limit, offset), read)
+        return Listing(list(papers), total, offset, limit)
 
     def latest_feed_day(self, on_or_before: date | None = None) -> date | None:
         """The latest day with papers in the feed, not after ``on_or_before``."""
-        if on_or_before is None:
-            found = self.store.feed_day()
-        else:
-            found = self.store.feed_day(before=(on_or_before + timedelta(days=1)).isoformat())
+        before = None if on_or_before is None else (on_or_before + timedelta(days=1)).isoformat()
+        found = self._kept.get(("latest", before), lambda: self.store.feed_day(before=before))
         return date.fromisoformat(found) if found else None
 
     def neighbour_feed_days(
@@ -638,8 +679,12 @@ class Library:
     ) -> tuple[date | None, date | None]:
         """The nearest days with papers before ``first`` and after ``last``
         (``first`` too, by default): the neighbours of a day or of a span."""
-        before = self.store.feed_day(before=first.isoformat())
-        after = self.store.feed_day(after=(last or first).isoformat())
+        since, until = first.isoformat(), (last or first).isoformat()
+
+        def read() -> tuple[str | None, str | None]:
+            return self.store.feed_day(before=since), self.store.feed_day(after=until)
+
+        before, after = self._kept.get(("around", since, until), read)
         return (
             date.fromisoformat(before) if before else None,
             date.fromisoformat(after) if after else None,
