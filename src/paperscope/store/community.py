@@ -203,22 +203,23 @@ class CommunityStore:
         self, user_id: int, *, limit: int | None = None, offset: int = 0
     ) -> list[tuple[str, str]]:
         """``(paper id, when)`` of a person's upvotes, newest first (all without ``limit``)."""
-        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        rows = self.store.conn.execute(
-            "SELECT paper_id, created_at FROM votes WHERE user_id = ?"
-            f" ORDER BY created_at DESC, paper_id{page}",
-            (user_id,),
-        )
-        return [(row[0], row[1]) for row in rows]
+        return self._dated_papers("votes", "created_at", user_id, limit, offset)
 
     def submissions_of(
         self, user_id: int, *, limit: int | None = None, offset: int = 0
     ) -> list[tuple[str, str]]:
         """``(paper id, when)`` of the papers a person put in the feed, newest first."""
+        return self._dated_papers("submissions", "submitted_at", user_id, limit, offset)
+
+    def _dated_papers(
+        self, table: str, when: str, user_id: int, limit: int | None, offset: int
+    ) -> list[tuple[str, str]]:
+        """``(paper id, when)`` rows of one person in ``table`` (a name from
+        this module, never from a request), newest first."""
         page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
         rows = self.store.conn.execute(
-            "SELECT paper_id, submitted_at FROM submissions WHERE user_id = ?"
-            f" ORDER BY submitted_at DESC, paper_id{page}",
+            f"SELECT paper_id, {when} FROM {table} WHERE user_id = ?"
+            f" ORDER BY {when} DESC, paper_id{page}",
             (user_id,),
         )
         return [(row[0], row[1]) for row in rows]
