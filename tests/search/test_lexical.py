@@ -170,6 +170,24 @@ def test_filters_do_not_change_scores(index):
     assert {h.id: h.score for h in filtered} == pytest.approx(plain)
 
 
+def test_words_rank_by_their_summed_scores(index, papers):
+    """A paper's score for several words is the sum of its scores for each
+    word alone, and the hits are the true top ones by that sum: the flat
+    union tantivy ranks with block-max WAND skips only what cannot rank."""
+    titles = [words(p.title) for p in papers]
+    queries = [" ".join(sorted(t)[:3]) for t in titles[::7] if len(t) >= 3]
+    assert len(queries) >= 20
+    for text in queries:
+        alone = [
+            {h.id: h.score for h in index.search(parse_query(w), limit=1000)} for w in text.split()
+        ]
+        summed = {pid: sum(s.get(pid, 0.0) for s in alone) for pid in set().union(*alone)}
+        hits = index.search(parse_query(text), limit=10)
+        assert [h.score for h in hits] == pytest.approx([summed[h.id] for h in hits], rel=1e-4)
+        best = sorted(summed.values(), reverse=True)[: len(hits)]
+        assert [h.score for h in hits] == pytest.approx(best, rel=1e-4), text
+
+
 def test_upvotes_filter_and_reduced_precision_dates(tmp_path):
     idx = LexicalIndex(tmp_path)
     year = paper("Year only", published="2017", upvotes=3)

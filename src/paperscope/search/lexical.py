@@ -277,10 +277,12 @@ class LexicalIndex:
         clauses += [(Occur.MustNot, q) for q in excluded]
         searcher = self._index.searcher()
         if scoring:
-            clauses.append((Occur.Must, _any(scoring)))
-            result = searcher.search(
-                Query.boolean_query(clauses), limit=limit, offset=offset, count=False
-            )
+            # Free words alone are searched as one flat union of term queries,
+            # unwrapped: the one shape tantivy ranks with block-max WAND,
+            # skipping the blocks of postings that cannot reach the top hits.
+            ranked = _any(scoring)
+            top = Query.boolean_query([*clauses, (Occur.Must, ranked)]) if clauses else ranked
+            result = searcher.search(top, limit=limit, offset=offset, count=False)
             hits = [(float(score), addr) for score, addr in result.hits]
         else:
             result = searcher.search(
@@ -298,20 +300,23 @@ class LexicalIndex:
         ]
 
     def _scoring(self, query: ParsedQuery) -> list[Query]:
-        """The clauses that rank: free words (any one may match) and required text clauses."""
+        """The clauses that rank: free words (any one may match) and required text clauses.
+
+        Each free word gives one boosted clause per field, all side by side:
+        a union's score is the sum of its clauses', so this ranks as a union
+        of per-word unions would, and a boosted term query stays a term
+        query to tantivy (the boost goes into its BM25 weight)."""
         words = []
         for term in query.terms:
             if not self._english.analyze(term):
                 # A stop word ("the") would still match names such as "The
                 # BABAR Collaboration"; author: finds those on purpose.
                 continue
-            per_field = [
+            words += [
                 Query.boost_query(q, self.boosts[name])
                 for name in TEXT_FIELDS
                 if (q := self._text(name, term)) is not None
             ]
-            if per_field:
-                words.append(_any(per_field))
         must = [q for phrase in query.phrases if (q := self._in_fields(PHRASE_FIELDS, phrase))]
         must += [q for v in query.fields.get("title", []) if (q := self._text("title", v))]
         must += [q for v in query.fields.get("author", []) if (q := self._text("authors", v))]
