@@ -106,6 +106,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = _setting("PAPERSCOPE_TRUSTED_PROXIES", (), kind="networks")
     # Anonymous responses the web service keeps in memory (0 turns the cache off).
     page_cache: int = _setting("PAPERSCOPE_PAGE_CACHE", 2_000, kind="int")
+    # GET requests a server process works on at once; the others wait their
+    # turn (web/slots.py says why). 0: no limit, every request in its own thread.
+    page_slots: int = _setting("PAPERSCOPE_PAGE_SLOTS", 2, kind="int")
     # Outgoing mail (password resets, digests). With no SMTP host, messages are
     # written as .eml files to ``outbox`` instead of being sent.
     smtp_host: str | None = _setting("PAPERSCOPE_SMTP_HOST")

@@ -10,7 +10,8 @@ The parts, each in its own module:
   a feed by a renderer registered by name, and every error has one shape;
 - ``paperscope.urls``: every link to a paper, author or collection;
 - ``security.py``: the headers every answer carries, and HEAD for every GET;
-- ``cache.py``: anonymous pages kept until the library changes.
+- ``cache.py``: anonymous pages kept until the library changes;
+- ``slots.py``: a few page requests at a time in the thread pool.
 
 Handlers are plain functions run in the server's thread pool: the store gives
 each thread its own connection and the Library serialises index writes, so
@@ -67,6 +68,7 @@ from paperscope.web.routes import (
     search,
 )
 from paperscope.web.security import HeadAsGet, SecurityHeaders
+from paperscope.web.slots import ReadSlots
 from paperscope.web.views import document_errors, error_response
 
 HERE = Path(__file__).parent
@@ -150,7 +152,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handle_errors(app)
     document_errors(app)
-    # Middleware, innermost first: the cache sees every answer as the app made it.
+    # Middleware, innermost first: the cache sees every answer as the app made
+    # it, and answers from it without waiting for a slot.
+    app.add_middleware(ReadSlots, slots=settings.page_slots)
     if settings.page_cache:
         app.add_middleware(PageCache, version=library.data_version, clock=now,
                            entries=settings.page_cache)  # fmt: skip
