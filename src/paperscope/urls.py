@@ -18,6 +18,7 @@ checked against arXiv's own pattern first.
 from __future__ import annotations
 
 import re
+import string
 from urllib.parse import quote, urlencode
 
 from paperscope.daily import Period
@@ -27,10 +28,18 @@ from paperscope.models import Paper
 _OLD_ARXIV = re.compile(r"[a-z][a-z-]*(\.[A-Z]{2})?/[0-9]{7}", re.ASCII)
 
 
+# What quote(text, safe="") writes for each ASCII character, for str.translate:
+# an author's name through quote() took 1.7 us, about a quarter of a search
+# card's meta line; translated, 0.6 us. Other text goes through quote().
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+_ASCII_QUOTED = {n: chr(n) if chr(n) in _UNRESERVED else f"%{n:02X}" for n in range(128)}
+
+
 def segment(value: str | int) -> str:
     """One path segment: everything but letters, digits and ``-._~`` escaped,
     and a segment of dots (which a browser would resolve) escaped too."""
-    text = quote(str(value), safe="")
+    text = str(value)
+    text = text.translate(_ASCII_QUOTED) if text.isascii() else quote(text, safe="")
     if text in (".", ".."):
         return text.replace(".", "%2E")
     return text
