@@ -1,7 +1,7 @@
-"""The daily feed's listings are kept until the library changes (Library.feed,
-latest_feed_day, neighbour_feed_days): every change a reader can see must show
-at once, on both backends, and what one caller does to its answer must not
-reach the next."""
+"""The daily feed's listings and the library's counts are kept until the
+library changes (Library.feed, latest_feed_day, neighbour_feed_days, stats):
+every change a reader can see must show at once, on both backends, and what
+one caller does to its answer must not reach the next."""
 
 from __future__ import annotations
 
@@ -74,3 +74,26 @@ def test_changing_an_answer_changes_no_later_one(lib):
     first.papers.reverse()
     first.papers.append(first.papers[0])
     assert ids(lib) == ["2611.00001", "2611.00002"]
+
+
+def test_the_librarys_counts_are_kept_until_it_changes(lib, library_url, monkeypatch):
+    """The about page's counts (Library.stats) scan every paper: they are
+    read once per change of the library, a change made elsewhere shows at
+    once, an import that changed nothing is still counted, and a caller's
+    edit of its answer never reaches the next caller."""
+    from tests.conftest import ARXIV_SAMPLE
+
+    scans = []
+    stats = lib.store.stats
+    monkeypatch.setattr(lib.store, "stats", lambda top: scans.append(top) or stats(top))
+    first = lib.stats()
+    assert (first.papers, first.by_source, first.imports) == (2, {"hf-api": 2}, 0)
+    first.by_source["hf-api"] = 99
+    assert lib.stats().by_source == {"hf-api": 2} and len(scans) == 1
+    with Library(library_url) as other:  # another process, as the CLI's import is
+        other.import_file(ARXIV_SAMPLE)
+        after = lib.stats()
+        assert (after.papers, after.by_source["arxiv-snapshot"], after.imports) == (202, 200, 1)
+        other.import_file(ARXIV_SAMPLE)  # changes nothing: the same papers again
+    assert (lib.stats().papers, lib.stats().imports) == (202, 2)
+    assert len(scans) == 2
