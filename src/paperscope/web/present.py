@@ -174,7 +174,13 @@ def _mark(text: str, pattern: re.Pattern[str] | None, out: list[str]) -> None:
     only, the same escaped or not, and one escape and one ``sub`` in C cost a
     fraction of escaping each piece between the matches."""
     escaped = str(escape(text))
-    out.append(escaped if pattern is None else pattern.sub(r"<mark>\g<0></mark>", escaped))
+    out.append(escaped if pattern is None else pattern.sub(_marked, escaped))
+
+
+def _marked(match: re.Match[str]) -> str:
+    # A function, not the template r"<mark>\g<0></mark>": Python 3.11 expands
+    # a template in Python for every match (a title's marks: 5.0 -> 2.6 us).
+    return f"<mark>{match[0]}</mark>"
 
 
 def _stem(word: str) -> str:
