@@ -316,3 +316,37 @@ def test_a_dropped_postgresql_connection_is_replaced(pg_server, pg_url):
     assert store.conn.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
     assert store.open_connections() == 1
     store.close()
+
+
+def test_a_reader_thread_reads_through_a_map_and_sees_what_another_process_wrote(db_path):
+    """The web service's reader threads map the file (READER_MMAP_BYTES): a
+    thread whose connection is open must see what another process committed
+    and checkpointed into the file since, papers that grew the file included."""
+    store = SQLiteStore(db_path)
+    save(store, new_paper(title="Mapped once", arxiv_id="2601.00001", source="bibtex"))
+    writer = (
+        "import sys; from paperscope.models import new_paper; from paperscope.store import "
+        "SQLiteStore; s = SQLiteStore(sys.argv[1]); t = s.transaction(); t.__enter__(); "
+        "s.save_papers([new_paper(title=sys.argv[2], arxiv_id='2601.00001', source='bibtex')]"
+        " + [new_paper(title=f'{sys.argv[2]} filler {n}', abstract='x' * 2000, source='bibtex')"
+        " for n in range(2000)]); t.__exit__(None, None, None); "
+        "s.conn.execute('PRAGMA wal_checkpoint(TRUNCATE)'); s.close()"
+    )
+    seen: list[tuple] = []
+    turn, done = threading.Event(), threading.Event()
+
+    def read_twice() -> None:
+        seen.append((store.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0,
+                     store.get("2601.00001").title, store.count()))  # fmt: skip
+        turn.set()
+        done.wait(30)
+        seen.append((True, store.get("2601.00001").title, store.count()))
+
+    reader = threading.Thread(target=read_twice)
+    reader.start()
+    turn.wait(30)
+    subprocess.run([sys.executable, "-c", writer, str(db_path), "Mapped again"], check=True)
+    done.set()
+    reader.join()
+    store.close()
+    assert seen == [(True, "Mapped once", 1), (True, "Mapped again", 2001)]

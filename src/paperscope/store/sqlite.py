@@ -98,8 +98,15 @@ def describe_error(location: str, exc: sqlite3.Error) -> str:
     return f"{location}: {text}"
 
 
-def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
-    """Open (creating if needed) a SQLite database with paperscope's pragmas."""
+# How much of the file a reader maps (SQLite caps it at its build's limit, 2 GiB
+# here). Reading a search page's 26 papers took 0.44 ms of CPU with read()
+# into the page cache and 0.33 ms through the map (100k papers).
+READER_MMAP_BYTES = 1 << 31
+
+
+def connect(path: Path, cache_mib: int = 64, mmap: bool = False) -> sqlite3.Connection:
+    """Open (creating if needed) a SQLite database with paperscope's pragmas;
+    ``mmap`` reads the file through a memory map (see READER_MMAP_BYTES)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -128,6 +135,8 @@ def connect(path: Path, cache_mib: int = 64) -> sqlite3.Connection:
         # Let large sorts (CREATE INDEX after a bulk load) use helper threads:
         # a third faster on two cores.
         conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
+        if mmap:
+            conn.execute(f"PRAGMA mmap_size = {READER_MMAP_BYTES}")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise open_error(str(path), exc) from None
@@ -253,8 +262,10 @@ class SQLiteStore(Store):
     def _connect(self, *, replica: bool = False) -> Connection:
         # Threads other than the first get a smaller page cache: they are the
         # web service's readers, which touch a few pages a request, and there
-        # may be dozens of them.
-        return connect(self.path, cache_mib=16)
+        # may be dozens of them. They read through a memory map: pages come
+        # straight from the operating system's cache, not copied into each
+        # connection's own.
+        return connect(self.path, cache_mib=16, mmap=True)
 
     def in_list(self, column: str) -> str:
         return f"{column} IN (SELECT value FROM json_each(?))"
