@@ -3,6 +3,7 @@ synthetic arXiv snapshot files into new SQLite libraries, timed from the
 command's start until it exits with every paper searchable by keyword.
 
     python bench/import_speed.py [--count 1000000] [--small 100000] [--runs 3] [--no-parts]
+                                  [--only-small] [--cli-steps]
 
 Generates (once, cached in bench/out/) a Kaggle-format file of ``--count``
 lines with bench/gen_arxiv.py, and a ``--small`` file of its first lines.
@@ -20,11 +21,18 @@ keyword index (building tantivy documents, and waiting when tantivy's
 threads are behind), the store's index rebuild at the end of a bulk load,
 and the wait for the keyword index's last commit (overlapping the rebuild).
 Its RSS is sampled every 100,000 papers.
+
+With ``--cli-steps``, where the command's own seconds go: the CLI's entry
+point (``paperscope.cli.app``, as the ``paperscope`` script calls it) run
+inside one child process with each of its steps timed: the interpreter
+and imports, ``import_file``, the index catch-up (``_sync``), the report,
+closing the library, and the exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -44,6 +52,7 @@ from _common import (
 )
 
 SAMPLE_EVERY = 100_000
+PROCESS_START = time.perf_counter()  # --cli-child counts its imports from here
 PAPERSCOPE = REPO / ".venv" / "bin" / "paperscope"
 
 
@@ -118,6 +127,67 @@ def parts_child(path: str, db: str) -> None:
                       "spent": spent, "peak_rss": peak_rss_bytes(), "samples": samples}))  # fmt: skip
 
 
+def cli_child(path: str, db: str) -> None:
+    """The command's own steps, timed inside it (see --cli-steps)."""
+    import atexit
+
+    import paperscope.cli as cli
+    from paperscope.library import Library
+
+    spent: dict[str, float] = {"interpreter and imports": time.perf_counter() - PROCESS_START}
+
+    def timed(owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+
+        setattr(owner, name, wrapper)
+
+    timed(Library, "import_file", "Library.import_file")
+    timed(cli, "_sync", "index catch-up (_sync)")
+    timed(cli, "_print_report", "the report")
+    timed(Library, "close", "closing the library")
+    started = time.perf_counter()
+    with contextlib.suppress(SystemExit):  # the command's exit status, as typer raises it
+        cli.app(["import", "--quiet", "--db", db, path], standalone_mode=False)
+    spent["opening the library, the rest"] = (
+        time.perf_counter()
+        - started
+        - sum(v for k, v in spent.items() if k != "interpreter and imports")
+    )
+    done = time.perf_counter()
+    # The exit itself (freeing what the import left) is timed by the parent.
+    atexit.register(lambda: print(json.dumps({"spent": spent, "in_process": done - PROCESS_START})))
+
+
+def cli_steps(path: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix="paperscope-bench-") as tmp:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, __file__, "--cli-child", str(path), str(Path(tmp) / "bench.db")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found["whole"] = seconds
+    return found
+
+
+def report_cli_steps(label: str, steps: dict) -> None:
+    print(f"  the command's own steps ({label}, run once more, timed inside it):")
+    for name, seconds in steps["spent"].items():
+        print(f"    {name:<30} {seconds:7.2f} s")
+    print(f"    {'exit and process start':<30} {steps['whole'] - steps['in_process']:7.2f} s")
+    figure(f"{label} CLI wall time, this run", steps["whole"], "s")
+
+
 def parts(path: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="paperscope-bench-") as tmp:
         result = subprocess.run(
@@ -162,10 +232,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of the small import")
     parser.add_argument("--no-parts", action="store_true", help="time the whole command only")
     parser.add_argument("--only-small", action="store_true", help="skip the large file")
+    parser.add_argument("--cli-steps", action="store_true",
+                        help="also time the command's own steps, inside it")  # fmt: skip
     parser.add_argument("--child", nargs=2, metavar=("FILE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--cli-child", nargs=2, metavar=("FILE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         parts_child(*args.child)
+        return 0
+    if args.cli_child:
+        cli_child(*args.cli_child)
         return 0
     small = synthetic_file(args.small, args.count)
     sizes = [(small, args.small, args.runs)]
@@ -175,6 +251,8 @@ def main() -> int:
         label = f"{lines // 1000}k"
         results = [whole(path) for _ in range(runs)]
         report(label, lines, results, None if args.no_parts else parts(path))
+        if args.cli_steps:
+            report_cli_steps(label, cli_steps(path))
     return 0
 
 

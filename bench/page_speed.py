@@ -17,12 +17,13 @@ has a query string of its own (``&n=<counter>``), which the page cache keys
 on, and every answer is checked to be an ``X-Cache: miss``. Signed-in
 requests carry a session cookie and are never cached at all.
 
-Four pages, each ``--requests`` times, anonymous and signed in:
+Four pages (a fifth when asked for), each ``--requests`` times, anonymous and signed in:
 
 - ``daily``: ``GET /``, today's 50 most upvoted papers;
 - ``search``: ``GET /search?q=…``, 25 hits, 2-3 word queries from the titles;
 - ``paper``: ``GET /papers/<id>``, a paper and its 8 similar papers, ids varied;
-- ``api``: ``GET /api/papers/search?q=…&limit=20``, the same queries as JSON.
+- ``api``: ``GET /api/papers/search?q=…&limit=20``, the same queries as JSON;
+- ``about`` (only with ``--pages about``): ``GET /about``, the library's counts.
 
 The signed-in reader has voted for some papers of each page (so that the
 "voted" marks are drawn). Printed: p50, p90 and p99 of the server time per
@@ -56,6 +57,7 @@ from paperscope.daily import day_period
 from web_load import library, search_paths
 
 PAGES = ("daily", "search", "paper", "api")
+MORE_PAGES = ("about",)  # measured when asked for (--pages about)
 
 
 class App:
@@ -140,6 +142,7 @@ def paths_for(page: str, queries: list[str], ids: list[str], count: int, start: 
             "search": f"/search?q={query}&n={n}",
             "paper": f"/papers/{paper_id}?n={n}",
             "api": f"/api/papers/search?q={query}&limit=20&n={n}",
+            "about": f"/about?n={n}",
         }[page])  # fmt: skip
     return out
 
@@ -203,7 +206,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="per page and reader")
     parser.add_argument("--profile", choices=PAGES, help="profile this page instead")
     parser.add_argument("--signed-in", action="store_true", help="with --profile: signed in")
-    parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES, help="these only")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=PAGES + MORE_PAGES,
+        default=PAGES,
+        help="these only (about: the about page, not measured unless asked)",
+    )
     args = parser.parse_args()
     db = library(args.papers)
     queries = [unquote(p.split("q=")[1].split("&")[0]) for p in search_paths(db)]
