@@ -84,6 +84,20 @@ def _searchable(db: Path) -> bool:
         return index.count() == lib.count() and index.read_mark() == lib.store.last_change()
 
 
+def timed(spent: dict[str, float], owner: object, name: str, label: str) -> None:
+    """Replace ``owner.name`` with a wrapper adding the seconds of each call to ``spent[label]``."""
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+
+    setattr(owner, name, wrapper)
+
+
 def parts_child(path: str, db: str) -> None:
     """The import the CLI runs, in this process, with its phases timed."""
     from paperscope.library import Library
@@ -91,22 +105,9 @@ def parts_child(path: str, db: str) -> None:
     from paperscope.store.sqlite import SQLiteStore
 
     spent: dict[str, float] = {"to the index": 0.0, "store rebuild": 0.0, "index commit": 0.0}
-
-    def timed(cls: type, name: str, label: str) -> None:
-        original = getattr(cls, name)
-
-        def wrapper(*args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent[label] += time.perf_counter() - t
-
-        setattr(cls, name, wrapper)
-
-    timed(Follower, "apply", "to the index")
-    timed(SQLiteStore, "rebuild_indexes", "store rebuild")
-    timed(Follower, "finish", "index commit")
+    timed(spent, Follower, "apply", "to the index")
+    timed(spent, SQLiteStore, "rebuild_indexes", "store rebuild")
+    timed(spent, Follower, "finish", "index commit")
     samples: list[tuple[int, float, int]] = []
     started = time.perf_counter()
     next_sample = SAMPLE_EVERY
@@ -135,23 +136,10 @@ def cli_child(path: str, db: str) -> None:
     from paperscope.library import Library
 
     spent: dict[str, float] = {"interpreter and imports": time.perf_counter() - PROCESS_START}
-
-    def timed(owner: object, name: str, label: str) -> None:
-        original = getattr(owner, name)
-
-        def wrapper(*args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
-
-        setattr(owner, name, wrapper)
-
-    timed(Library, "import_file", "Library.import_file")
-    timed(cli, "_sync", "index catch-up (_sync)")
-    timed(cli, "_print_report", "the report")
-    timed(Library, "close", "closing the library")
+    timed(spent, Library, "import_file", "Library.import_file")
+    timed(spent, cli, "_sync", "index catch-up (_sync)")
+    timed(spent, cli, "_print_report", "the report")
+    timed(spent, Library, "close", "closing the library")
     started = time.perf_counter()
     with contextlib.suppress(SystemExit):  # the command's exit status, as typer raises it
         cli.app(["import", "--quiet", "--db", db, path], standalone_mode=False)
