@@ -737,8 +737,8 @@ class Library:
 
     def stats(self, top: int = 15) -> Stats:
         """What the library holds. The counts over its papers are kept until it
-        changes (the about page read them on every request: 200 ms at 100k
-        papers); imports are counted anew, since one that changed nothing
+        changes (the about page read them on every request: 102 ms a page at
+        100k papers, bench/README.md); imports are counted anew, since one that changed nothing
         moves no data version."""
         counts = copy.deepcopy(self._kept.get(("stats", top), lambda: self.store.stats(top)))
         return Stats(**counts, imports=self.store.import_count(),
