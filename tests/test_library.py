@@ -236,3 +236,33 @@ def test_export_reports_progress_up_to_the_total(lib, tmp_path):
         )
     assert seen[-1] == (200, 200)
     assert (tmp_path / "out.bib").read_text(encoding="utf-8").count("\n@") + 1 == 200
+
+
+def test_a_bulk_import_turns_the_garbage_collector_back_on(tmp_path, monkeypatch):
+    """The collector is off while a bulk load stores its batches (library.py
+    says why) and as it was before once the load ends, however it ends."""
+    import gc
+
+    from paperscope import library as library_module
+
+    monkeypatch.setattr(library_module, "BULK_MIN_PAPERS", 1)
+    states: list[bool] = []
+    with Library(tmp_path / "bulk.db") as lib:
+        report = lib.import_file(ARXIV_SAMPLE, progress=lambda *_: states.append(gc.isenabled()))
+        assert report.added == 200 and gc.isenabled()
+        assert states and not any(states)  # off while the batches were stored
+        gc.disable()
+        try:
+            lib.import_file(ARXIV_SAMPLE)
+            assert not gc.isenabled()  # left off, as the caller had it
+        finally:
+            gc.enable()
+        broken = tmp_path / "broken.jsonl"
+        broken.write_bytes(ARXIV_SAMPLE.read_bytes() + b"\xff\n")
+
+        def fail(*_):
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            lib.import_file(broken, progress=fail)
+        assert gc.isenabled()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import gc
 import gzip
 import io
 import threading
@@ -410,6 +411,7 @@ class Library:
             with (
                 self.engine.following() if follow else contextlib.nullcontext() as follower,
                 self.store.bulk_load() if bulk else contextlib.nullcontext(),
+                _collector_paused() if bulk else contextlib.nullcontext(),
             ):
                 self.import_items(
                     module.parse(stream),
@@ -754,6 +756,23 @@ def _counted(
         if done % 1_000 == 0:
             progress(done, total)
     progress(done, total)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a bulk load's parsing and
+    storing. Each batch is tens of thousands of new lists and objects, whose
+    allocation starts collections that traverse everything the batch holds
+    and find nothing (an import makes no reference cycles: a 1M-paper load
+    left 0 to collect); they cost 4% of the load. Turned back on (if it
+    was on) however the load ends."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _unreadable(exc: BaseException) -> str:
