@@ -223,7 +223,7 @@ def test_a_bulk_import_stores_exactly_what_a_normal_import_does(tmp_path, monkey
         bulk.import_file(ARXIV_SAMPLE)
         assert bulk.store.dump() == expected
         names = {r[0] for r in bulk.store.conn.execute("SELECT name FROM sqlite_master")}
-        assert "paper_authors_name" in names
+        assert "paper_authors_nocase" in names
         assert not bulk.store.conn.execute("SELECT * FROM deferred_indexes").fetchall()
 
 

@@ -167,9 +167,9 @@ def test_bulk_load_drops_read_indexes_and_a_crash_cannot_lose_them(db_path):
         return {name for (name,) in rows if not name.startswith("sqlite_")}
 
     before = indexes()
-    assert {"paper_authors_name", "papers_published"} <= before
+    assert {"paper_authors_nocase", "papers_published"} <= before
     with store.bulk_load():
-        assert "paper_authors_name" not in indexes()
+        assert "paper_authors_nocase" not in indexes()
         save(store, new_paper(title="Loaded in bulk", source="hf-page", authors=["A B"]))
     assert indexes() == before
 
@@ -182,7 +182,7 @@ def test_bulk_load_drops_read_indexes_and_a_crash_cannot_lose_them(db_path):
     )
     assert subprocess.run([sys.executable, "-c", crash, str(db_path)]).returncode == 9
     raw = sqlite3.connect(db_path)
-    left = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'paper_authors_name'")
+    left = raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'paper_authors_nocase'")
     assert left.fetchone()[0] == 0
     raw.close()
     store = SQLiteStore(db_path)
@@ -352,3 +352,47 @@ def test_a_reader_thread_reads_through_a_map_and_sees_what_another_process_wrote
     store.close()
     assert mapped[0] > 0
     assert seen == [("Mapped once", 1), ("Mapped again", 2001)]
+
+
+def test_0014_leaves_one_case_blind_author_index_that_still_finds_exact_names(
+    tmp_path, monkeypatch
+):
+    """A library made before 0014 has two indexes on author names (and a bulk
+    load killed then may have listed the exact one for rebuilding); after it,
+    one case-blind index serves both the exact and the case-blind look-ups."""
+    import paperscope.store.sqlite as sqlite_module
+    from paperscope.store import base
+
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite_module, "migrations", lambda d: base.migrations(d)[:13])
+        store = SQLiteStore(path)
+        for title, names in (("Spelt one way", ["Dohoon Choi", "Ada Lovelace"]),
+                             ("Spelt another", ["Dohoon choi"]),
+                             ("Spelt the first way again", ["Dohoon Choi"])):  # fmt: skip
+            save(store, new_paper(title=title, source="hf-page", authors=names))
+        sql = store.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'paper_authors_name'"
+        ).fetchone()[0]
+        store.conn.execute("INSERT INTO deferred_indexes VALUES ('paper_authors_name', ?)", (sql,))
+        store.close()
+    store = SQLiteStore(path)
+    names = {
+        r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert "paper_authors_name" not in names and "paper_authors_nocase" in names
+    assert store.conn.execute("SELECT count(*) FROM deferred_indexes").fetchone()[0] == 0
+    assert store.author_count("Dohoon Choi") == 2 and store.author_count("Dohoon choi") == 1
+    assert {p.title for p in store.author_papers("Dohoon Choi", 10)} == {
+        "Spelt one way", "Spelt the first way again"}  # fmt: skip
+    assert [p.title for p in store.author_papers("Dohoon Choi", 1, offset=1)] != []
+    assert store.author_spelling("DOHOON CHOI") == "Dohoon Choi"
+    plan = " ".join(
+        str(row)
+        for row in store.conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT paper_id FROM paper_authors WHERE {store.AUTHOR_IS}",
+            ("Dohoon Choi",),
+        )
+    )
+    assert "paper_authors_nocase" in plan
+    store.close()

@@ -698,7 +698,7 @@ class Store:
     def author_papers(self, name: str, limit: int, offset: int = 0) -> list[Paper]:
         """Papers with an author named exactly ``name``, newest first."""
         rows = self.reader.execute(
-            f"{_SELECT} WHERE id IN (SELECT paper_id FROM paper_authors WHERE name = ?)"
+            f"{_SELECT} WHERE id IN (SELECT paper_id FROM paper_authors WHERE {self.AUTHOR_IS})"
             " ORDER BY coalesce(published, feed_date) DESC, id LIMIT ? OFFSET ?",
             (name, limit, offset),
         )
@@ -707,6 +707,8 @@ class Store:
     #: How author_spelling compares names whatever their case (an indexed
     #: expression): SQLite's NOCASE folds ASCII letters only; PostgreSQL's lower() all.
     AUTHOR_NOCASE = "name = ? COLLATE NOCASE"
+    #: How the author pages find a name spelt exactly, with one parameter.
+    AUTHOR_IS = "name = ?"
 
     def author_spelling(self, name: str) -> str | None:
         """The spelling papers give a name typed in another case ("Dohoon choi"
@@ -720,7 +722,7 @@ class Store:
 
     def author_count(self, name: str) -> int:
         return self.reader.execute(
-            "SELECT count(DISTINCT paper_id) FROM paper_authors WHERE name = ?", (name,)
+            f"SELECT count(DISTINCT paper_id) FROM paper_authors WHERE {self.AUTHOR_IS}", (name,)
         ).fetchone()[0]
 
     # -- bookkeeping ----------------------------------------------------

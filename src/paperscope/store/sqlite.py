@@ -45,7 +45,6 @@ BULK_WAL_PAGES = 8_192  # 128 MiB of 16 KiB pages between checkpoints in bulk mo
 # Indexes that only serve reads (author pages, category counts, date order),
 # safe to drop while a bulk import runs; see SQLiteStore.bulk_load.
 DEFERRABLE_INDEXES = (
-    "paper_authors_name",
     "paper_authors_nocase",
     "paper_categories_category",
     "paper_keys_paper",
@@ -192,6 +191,10 @@ class SQLiteStore(Store):
     """Papers, their keys and bookkeeping in one SQLite file."""
 
     dialect = "sqlite"
+    # The one index on names is case-blind (migration 0014): an exact name is
+    # found through it and then compared exactly. ?1 is the name both times;
+    # the parameters after it (LIMIT ?, OFFSET ?) number on from 2.
+    AUTHOR_IS = "name = ?1 COLLATE NOCASE AND name = ?1"
     IntegrityError = sqlite3.IntegrityError
     BEGIN = "BEGIN IMMEDIATE"
 
