@@ -23,22 +23,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, BinaryIO, TypeVar, cast
 
 from paperscope import importers
 from paperscope.daily import TRENDING_DAYS, Period, Trend, trending_order
 from paperscope.daily import score as trend_score
-from paperscope.importers.ahead import ParseAhead, ParserStopped
-from paperscope.importers.ahead import worthwhile as worth_parsing_ahead
-from paperscope.importers.base import (
-    HEAD_BYTES,
-    CountingReader,
-    FormatError,
-    Item,
-    check_head,
-    open_input,
-)
+from paperscope.importers.base import HEAD_BYTES, FormatError, Item, check_head, open_input
 from paperscope.models import Paper, normalize_doi, parse_arxiv_id, title_hash
 from paperscope.search.embed import TextEmbedder
 from paperscope.search.engine import SearchEngine
@@ -201,8 +191,7 @@ class _BatchSink(_Sink):
     """One transaction per batch: an interruption loses at most the batch in hand.
 
     (A writer thread overlapping parsing with SQLite was measured and gave
-    nothing: the work is GIL-bound. A large file is parsed in another process
-    instead: :mod:`paperscope.importers.ahead`.)
+    nothing: the work is GIL-bound. See bench/README.md.)
     """
 
     def add(self, batch: list[Paper]) -> None:
@@ -414,19 +403,18 @@ class Library:
 
             def tick(records: int) -> None:
                 if progress:
-                    progress(position(), size, records)
+                    progress(counter.count, size, records)
 
             bulk = self._is_bulk(size)
             batch_size = batch_size or (BULK_BATCH if bulk else BATCH)
             follow = searchable and not strict
             with (
-                _records(str(path), module, stream, counter, size) as (records, position),
                 self.engine.following() if follow else contextlib.nullcontext() as follower,
                 self.store.bulk_load() if bulk else contextlib.nullcontext(),
                 _collector_paused() if bulk else contextlib.nullcontext(),
             ):
                 self.import_items(
-                    records,
+                    module.parse(stream),
                     report,
                     strict=strict,
                     batch_size=batch_size,
@@ -787,28 +775,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@contextlib.contextmanager
-def _records(
-    path: str, module: ModuleType, stream: BinaryIO, counter: CountingReader, size: int
-) -> Iterator[tuple[Iterable[Item], Callable[[], int]]]:
-    """A file's records, and how far into the file on disk they have been
-    read (for progress): a large file's parsed in a second process while
-    this one stores them (see :mod:`paperscope.importers.ahead`)."""
-    ahead = None
-    if worth_parsing_ahead(size):
-        with contextlib.suppress(OSError):  # no process to be had: parse here
-            ahead = ParseAhead(path, module.NAME)
-    if ahead is None:
-        yield module.parse(stream), lambda: counter.count
-        return
-    with ahead:
-        yield ahead, lambda: ahead.position
-
-
 def _unreadable(exc: BaseException) -> str:
     """What to say when the bytes themselves cannot be read."""
-    if isinstance(exc, ParserStopped):
-        return str(exc)
     if isinstance(exc, zlib.error | EOFError | gzip.BadGzipFile):
         return f"the compressed file is damaged ({exc or 'it ends too soon'})"
     return f"cannot read the file ({exc})"
