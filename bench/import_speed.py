@@ -2,8 +2,8 @@
 synthetic arXiv snapshot files into new SQLite libraries, timed from the
 command's start until it exits with every paper searchable by keyword.
 
-    python bench/import_speed.py [--count 1000000] [--small 100000] [--runs 3] [--no-parts]
-                                  [--only-small] [--cli-steps]
+    python bench/import_speed.py [--count 1000000] [--small 100000] [--runs 3]
+                                 [--large-runs 1] [--no-parts] [--only-small] [--cli-steps]
 
 Generates (once, cached in bench/out/) a Kaggle-format file of ``--count``
 lines with bench/gen_arxiv.py, and a ``--small`` file of its first lines.
@@ -11,8 +11,8 @@ lines with bench/gen_arxiv.py, and a ``--small`` file of its first lines.
 The whole: ``paperscope import --quiet --db NEW FILE`` in a child process,
 wall time from before the process starts until it exits, and that
 process's peak RSS; then a keyword search in another process checks that
-every paper is found. Median of ``--runs`` for the small file, one run for
-the large one.
+every paper is found. Median of ``--runs`` for the small file and of
+``--large-runs`` (default 1) for the large one.
 
 The parts, beside it (unless ``--no-parts``): the same import in a child
 process that times its phases with the library's own calls: the parsing and
@@ -218,6 +218,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1_000_000, help="lines in the large file")
     parser.add_argument("--small", type=int, default=100_000, help="lines in the small file")
     parser.add_argument("--runs", type=int, default=3, help="runs of the small import")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs of the large import")
     parser.add_argument("--no-parts", action="store_true", help="time the whole command only")
     parser.add_argument("--only-small", action="store_true", help="skip the large file")
     parser.add_argument("--cli-steps", action="store_true",
@@ -234,7 +235,7 @@ def main() -> int:
     small = synthetic_file(args.small, args.count)
     sizes = [(small, args.small, args.runs)]
     if not args.only_small:
-        sizes.append((synthetic_file(args.count, args.count), args.count, 1))
+        sizes.append((synthetic_file(args.count, args.count), args.count, args.large_runs))
     for path, lines, runs in sizes:
         label = f"{lines // 1000}k"
         results = [whole(path) for _ in range(runs)]
