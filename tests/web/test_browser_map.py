@@ -41,6 +41,10 @@ def test_the_map_renders_and_its_points_show_titles_and_open_papers(site, page):
     tip.wait_for(state="visible")
     assert tip.inner_text() == target["title"]
     shoot(page, "map-hover")
+    # The screenshots resized the page (to a phone's width and back), and the
+    # map lays its points out again at the next frames: find the point anew.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    target = page.evaluate("(id) => window.paperscopeMap.pointOf(id)", ids[7])
     page.mouse.click(target["x"], target["y"])
     # (A paper page on a busy two-core machine may take a while: no hurry.)
     page.wait_for_url(f"{url}/papers/{ids[7]}", timeout=120_000)
