@@ -6,6 +6,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -188,6 +190,33 @@ def test_bulk_load_drops_read_indexes_and_a_crash_cannot_lose_them(db_path):
     store = SQLiteStore(db_path)
     assert indexes() == before
     assert store.conn.execute("SELECT count(*) FROM deferred_indexes").fetchone()[0] == 0
+    store.close()
+
+
+def test_a_bulk_load_copies_the_wal_into_the_database_on_another_thread(db_path):
+    store = SQLiteStore(db_path)
+    papers = [
+        new_paper(title=f"Bulk paper number {i}", arxiv_id=f"2401.{i:05d}", source="arxiv-snapshot",
+                  abstract="words " * 400)
+        for i in range(300)
+    ]  # fmt: skip
+    size = db_path.stat().st_size
+    with store.bulk_load():
+        # The importing thread never checkpoints during the load...
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        save(store, *papers)
+        # ...yet the pages of the committed batch reach the database file,
+        # copied there by the checkpointing thread while the load goes on.
+        deadline = time.monotonic() + 30
+        while db_path.stat().st_size == size and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert db_path.stat().st_size > size
+        assert any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
+    assert not any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert store.count() == 300
+    # After the load the WAL is empty: everything is in the database file.
+    assert Path(f"{db_path}-wal").stat().st_size == 0
     store.close()
 
 
