@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperscope.models import (
     InvalidPaper,
@@ -11,9 +13,45 @@ from paperscope.models import (
     merge,
     new_paper,
     normalize_doi,
+    normalize_space,
     parse_arxiv_id,
+    tidy_name,
     title_key,
 )
+
+# Every character str.split() splits on, and every one of the Basic Multilingual
+# Plane that isprintable() refuses (control, format, separator and unassigned
+# code points), the surrogates aside; past it are only more unassigned ones.
+_SPLITTERS_AND_UNPRINTABLES = [
+    chr(c)
+    for c in range(0x10000)
+    if not 0xD800 <= c <= 0xDFFF and (chr(c).isspace() or not chr(c).isprintable())
+]
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["a{c}b", "  a\n{c}b\n", "{c}a b", "a b{c}", "a{c}{c}b", "a\n{c}\nb", "{c}"],
+)
+def test_normalize_space_treats_every_odd_character_as_splitting_does(template):
+    for c in _SPLITTERS_AND_UNPRINTABLES:
+        text = template.format(c=c)
+        assert normalize_space(text) == " ".join(text.split()), repr(text)
+
+
+@settings(max_examples=3_000)
+@given(st.text(alphabet=st.sampled_from([" ", "\n", "\r", "\t", "\xa0", "\u2028", "\x1c",
+                                         "\u200b", "\x85", "a", "é", "$", "-", "."]),
+               max_size=30))  # fmt: skip
+def test_normalize_space_collapses_runs_and_trims_like_splitting(text):
+    assert normalize_space(text) == " ".join(text.split())
+
+
+def test_arxiv_wrapped_abstract_is_one_line_and_hyphenated_initials_rejoin():
+    assert normalize_space("  We study\nthe  problem.\n") == "We study the problem."
+    assert tidy_name("C. -P.  Yuan") == "C.-P. Yuan"
+    assert tidy_name("Jean -Pierre") == "Jean -Pierre"  # no initial before the hyphen
+    assert tidy_name("  Ann\nLee ") == "Ann Lee"
 
 
 @pytest.mark.parametrize(

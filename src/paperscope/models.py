@@ -63,6 +63,13 @@ def normalize_space(text: str | None) -> str:
     """Collapse runs of whitespace (line breaks included) to one space and trim."""
     if not text:
         return ""
+    # arXiv wraps its abstracts with line breaks: where those and single spaces
+    # are all the whitespace there is, replacing the breaks is the whole job,
+    # at half the cost of splitting (isprintable is False for every other
+    # character str.split() splits on).
+    flat = text.replace("\n", " ").strip()
+    if "  " not in flat and flat.isprintable():
+        return flat
     return " ".join(text.split())
 
 
@@ -73,7 +80,8 @@ _SPLIT_INITIALS = re.compile(r"(?<=\.) +-(?=\w)")
 
 def tidy_name(name: str) -> str:
     """A person's name with spacing collapsed and hyphenated initials whole."""
-    return _SPLIT_INITIALS.sub("-", normalize_space(name))
+    name = normalize_space(name)
+    return _SPLIT_INITIALS.sub("-", name) if " -" in name else name
 
 
 def title_key(title: str) -> str:
