@@ -220,6 +220,35 @@ def test_a_bulk_load_copies_the_wal_into_the_database_on_another_thread(db_path)
     store.close()
 
 
+def test_author_and_category_rows_keep_order_and_odd_characters(store):
+    names = ['Zoë "Q" O\'Neil', "Back\\slash", "😀 Emoji", "null", "1e5", "  ", "Ann Lee"]
+    p = new_paper(title="Rows from lists", arxiv_id="2401.00001", source="hf-page",
+                  authors=names, categories=["cs.LG", "stat.ML", "cs.LG"])  # fmt: skip
+    save(store, p)
+
+    def rows():
+        authors = store.conn.execute(
+            "SELECT position, name FROM paper_authors WHERE paper_id = ? ORDER BY position",
+            (p.id,),
+        ).fetchall()
+        categories = store.conn.execute(
+            "SELECT category FROM paper_categories WHERE paper_id = ? ORDER BY category", (p.id,)
+        ).fetchall()
+        return [tuple(r) for r in authors], [c for (c,) in categories]
+
+    # new_paper drops the blank name and the repeated category.
+    kept = [n for n in names if n.strip()]
+    assert rows() == (list(enumerate(kept)), ["cs.LG", "stat.ML"])
+    # arXiv's own record merged in (a better source, other people and
+    # categories) rewrites the rows to the merged paper's lists.
+    changed = new_paper(title="Rows from lists", arxiv_id="2401.00001", source="arxiv-snapshot",
+                        authors=["Ann Lee", "Zoë \"Q\" O'Neil", "Bo Ek"], categories=["math.CO"])  # fmt: skip
+    save(store, changed)
+    stored = store.get(p.id)
+    assert stored.authors != kept and stored.categories != ["cs.LG", "stat.ML"]
+    assert rows() == (list(enumerate(stored.authors)), sorted(stored.categories))
+
+
 def test_new_databases_use_large_pages(db_path):
     store = SQLiteStore(db_path)
     assert store.conn.execute("PRAGMA page_size").fetchone()[0] == 16_384
