@@ -217,6 +217,11 @@ def test_a_bulk_load_copies_the_wal_into_the_database_on_another_thread(db_path)
     assert store.count() == 300
     # After the load the WAL is empty: everything is in the database file.
     assert Path(f"{db_path}-wal").stat().st_size == 0
+    # A load that fails part way stops its thread and restores the setting too.
+    with pytest.raises(KeyboardInterrupt), store.bulk_load():
+        raise KeyboardInterrupt
+    assert not any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     store.close()
 
 

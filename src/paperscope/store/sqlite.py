@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -198,8 +198,9 @@ class _Checkpointer:
     next batch. The checkpoints are PASSIVE: they never wait for the writer
     or make it wait. Once one has copied everything, the next write
     transaction starts the WAL from its beginning again, so the file stays
-    about one batch long. If a checkpoint fails (a full disk), this thread
-    stops and the store's own checkpoint at the end meets and reports it.
+    about one batch long. A checkpoint that fails (a full disk) is tried
+    again after the next commit; one that keeps failing is met and reported
+    by the store's own checkpoint at the end of the load.
     """
 
     def __init__(self, path: Path):
@@ -218,10 +219,8 @@ class _Checkpointer:
             self._wake.clear()
             if self._stopping:
                 return
-            try:
+            with suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error:
-                return
 
     def close(self) -> None:
         self._stopping = True
@@ -348,20 +347,22 @@ class SQLiteStore(Store):
         # The WAL is copied into the database on another thread (see
         # _Checkpointer), not by the commits of this one.
         self.conn.execute("PRAGMA wal_autocheckpoint = 0")
-        self._checkpointer = _Checkpointer(self.path)
         try:
+            self._checkpointer = _Checkpointer(self.path)
             yield
         finally:
-            self._checkpointer.close()
-            self._checkpointer = None
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+                self._checkpointer = None
             self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
             self.rebuild_indexes()
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def commit(self) -> None:
         super().commit()
-        if self._checkpointer is not None:
-            self._checkpointer.wake()
+        checkpointer = self._checkpointer  # (read once: the load may end meanwhile)
+        if checkpointer is not None:
+            checkpointer.wake()
 
     def rebuild_indexes(self) -> int:
         """Recreate indexes dropped by :meth:`bulk_load`; returns how many."""
