@@ -21,7 +21,8 @@ from paperscope.models import (
 
 # Every character str.split() splits on, and every one of the Basic Multilingual
 # Plane that isprintable() refuses (control, format, separator and unassigned
-# code points), the surrogates aside; past it are only more unassigned ones.
+# code points), the surrogates aside. Past it they are mostly unassigned and
+# private-use ones, which take the same path as those.
 _SPLITTERS_AND_UNPRINTABLES = [
     chr(c)
     for c in range(0x10000)
