@@ -194,6 +194,9 @@ def test_bulk_load_drops_read_indexes_and_a_crash_cannot_lose_them(db_path):
 
 
 def test_a_bulk_load_copies_the_wal_into_the_database_on_another_thread(db_path):
+    def checkpointing() -> bool:
+        return any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
+
     store = SQLiteStore(db_path)
     papers = [
         new_paper(title=f"Bulk paper number {i}", arxiv_id=f"2401.{i:05d}", source="arxiv-snapshot",
@@ -211,8 +214,8 @@ def test_a_bulk_load_copies_the_wal_into_the_database_on_another_thread(db_path)
         while db_path.stat().st_size == size and time.monotonic() < deadline:
             time.sleep(0.01)
         assert db_path.stat().st_size > size
-        assert any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
-    assert not any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
+        assert checkpointing()
+    assert not checkpointing()
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert store.count() == 300
     # After the load the WAL is empty: everything is in the database file.
@@ -220,7 +223,7 @@ def test_a_bulk_load_copies_the_wal_into_the_database_on_another_thread(db_path)
     # A load that fails part way stops its thread and restores the setting too.
     with pytest.raises(KeyboardInterrupt), store.bulk_load():
         raise KeyboardInterrupt
-    assert not any(t.name == "paperscope-checkpoint" for t in threading.enumerate())
+    assert not checkpointing()
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     store.close()
 
